@@ -1,0 +1,129 @@
+// `hoidap` command line: serve | ingest | stats.
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from '../config/index.ts';
+import { DbOpenError, openDb } from '../db/index.ts';
+import { createEmbedder, EmbedderUnavailableError } from '../embed/index.ts';
+import { ingestPaths } from '../ingest/pipeline.ts';
+import { loadProjectRegistry } from '../ingest/registry.ts';
+import { storeStats } from '../ingest/stats.ts';
+import { INGEST_KINDS, type IngestKind } from '../ingest/types.ts';
+import { progressReporter } from './progress.ts';
+
+/** Exit codes: 0 done, 1 failed, 2 bad usage, 3 done but some input was skipped. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3 } as const;
+
+const USAGE = `Cách dùng / usage:
+  hoidap serve                                   start the HTTP service (PORT, default 8787)
+  hoidap ingest <path…> [--kind K] [--json]      ingest files or folders (K: ${INGEST_KINDS.join('|')})
+  hoidap stats [--json]                          what the store holds
+
+Exit codes: 0 done, 1 failed, 2 bad usage, 3 done but some input was skipped.`;
+
+class UsageError extends Error {}
+
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; default?: string | boolean; short?: string }>;
+interface Parsed {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+function parse(args: string[], options: OptionSpec, positionals = false): Parsed {
+  try {
+    const r = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: positionals, strict: true });
+    return { values: r.values as Parsed['values'], positionals: r.positionals };
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+async function withStore<T>(config: Config, fn: (s: { db: Awaited<ReturnType<typeof openDb>>; embedder: ReturnType<typeof createEmbedder> }) => Promise<T>): Promise<T> {
+  const embedder = createEmbedder(config);
+  const db = await openDb(config, embedder.dim);
+  const stop = () => {
+    void db.close().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    return await fn({ db, embedder });
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await db.close();
+  }
+}
+
+async function cmdIngest(args: string[], config: Config): Promise<number> {
+  const { values, positionals } = parse(args, { kind: { type: 'string', default: 'auto' }, json: { type: 'boolean', default: false } }, true);
+  if (values.help) return usage();
+  if (!positionals.length) throw new UsageError('ingest needs at least one file or folder');
+  const kind = values.kind as string;
+  if (!(INGEST_KINDS as readonly string[]).includes(kind)) throw new UsageError(`--kind must be one of ${INGEST_KINDS.join(', ')}; got "${kind}"`);
+  const summary = await withStore(config, async ({ db, embedder }) => {
+    const bar = values.json && !process.stderr.isTTY ? null : progressReporter(process.stderr);
+    const s = await ingestPaths({ db, embedder, registry: loadProjectRegistry() }, positionals, { kind: kind as IngestKind, onProgress: (p) => bar?.update(p) });
+    bar?.done();
+    return s;
+  });
+  if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+  else {
+    process.stdout.write(`Tạo mới ${summary.created} · thay đổi ${summary.changed} · không đổi ${summary.unchanged} · bỏ qua ${summary.skipped}\n`);
+    for (const e of summary.errors.slice(0, 50)) process.stdout.write(`  ${e.file}:${e.line}: ${e.message}\n`);
+    if (summary.errors.length > 50) process.stdout.write(`  … và ${summary.errors.length - 50} lỗi khác (dùng --json để xem tất cả)\n`);
+  }
+  return summary.skipped > 0 ? EXIT.partial : EXIT.ok;
+}
+
+async function cmdStats(args: string[], config: Config): Promise<number> {
+  const { values } = parse(args, { json: { type: 'boolean', default: false } });
+  if (values.help) return usage();
+  const stats = await withStore(config, ({ db }) => storeStats(db));
+  if (values.json) process.stdout.write(`${JSON.stringify(stats)}\n`);
+  else {
+    process.stdout.write(`Văn bản: ${stats.documents}\nĐoạn tìm kiếm: ${stats.chunks}\n`);
+    for (const [k, n] of Object.entries(stats.units)) process.stdout.write(`  ${k.padEnd(12)} ${n}\n`);
+  }
+  return EXIT.ok;
+}
+
+async function cmdServe(args: string[], config: Config): Promise<number> {
+  const { values } = parse(args, {});
+  if (values.help) return usage();
+  const { startServer } = await import('../main.node.ts');
+  const server = await startServer(config);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      void server.close().finally(resolve);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return EXIT.ok;
+}
+
+function usage(code: number = EXIT.ok): number {
+  (code === EXIT.ok ? process.stdout : process.stderr).write(`${USAGE}\n`);
+  return code;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') return usage(cmd ? EXIT.ok : EXIT.usage);
+    const commands: Record<string, (a: string[], c: Config) => Promise<number>> = { serve: cmdServe, ingest: cmdIngest, stats: cmdStats };
+    const run = commands[cmd];
+    if (!run) throw new UsageError(`unknown command "${cmd}"`);
+    return await run(rest, loadConfig());
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`hoidap: ${e.message}\n\n`);
+      return usage(EXIT.usage);
+    }
+    if (e instanceof ConfigError || e instanceof DbOpenError || e instanceof EmbedderUnavailableError) {
+      process.stderr.write(`hoidap: ${e.message}\n`);
+      return EXIT.failed;
+    }
+    process.stderr.write(`hoidap: unexpected error: ${(e as Error).stack ?? e}\n`);
+    return EXIT.failed;
+  }
+}

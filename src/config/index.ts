@@ -1,0 +1,124 @@
+// The only module that reads the environment. Everything else receives a parsed `Config`.
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const url = () =>
+  z
+    .string()
+    .trim()
+    .refine((v) => /^https?:\/\/[^\s]+$/i.test(v) && URL.canParse(v), 'must be an http(s) URL');
+const httpUrl = () => url().optional();
+const httpUrlOr = (fallback: string) => url().default(fallback);
+
+const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const schema = z.object({
+  PORT: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int('must be a whole number').min(0, 'must be 0–65535').max(65535, 'must be 0–65535').default(8787),
+  ),
+  HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
+  DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('.data')),
+  DATABASE_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .refine((v) => /^postgres(ql)?:\/\//.test(v) && URL.canParse(v), 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+  ),
+  EMBEDDER: z.preprocess(emptyAsUndefined, z.enum(['lexical', 'onnx', 'openai']).default('lexical')),
+  EMBEDDING_MODEL_PATH: optionalString,
+  EMBEDDING_BASE_URL: z.preprocess(emptyAsUndefined, httpUrl()),
+  EMBEDDING_MODEL: optionalString,
+  LLM_PROVIDER: z.preprocess(emptyAsUndefined, z.enum(['none', 'openai', 'ollama']).default('none')),
+  LLM_BASE_URL: z.preprocess(emptyAsUndefined, httpUrl()),
+  LLM_MODEL: optionalString,
+  LLM_API_KEY: optionalString,
+  STT_BASE_URL: z.preprocess(emptyAsUndefined, httpUrl()),
+  STT_MODEL: optionalString,
+  ZALO_APP_ID: optionalString,
+  ZALO_APP_SECRET: optionalString,
+  ZALO_OA_SECRET_KEY: optionalString,
+  ZALO_ACCESS_TOKEN: optionalString,
+  ZALO_REFRESH_TOKEN: optionalString,
+  ZALO_API_BASE_URL: z.preprocess(emptyAsUndefined, httpUrlOr('https://openapi.zalo.me')),
+  ZALO_OAUTH_BASE_URL: z.preprocess(emptyAsUndefined, httpUrlOr('https://oauth.zaloapp.com')),
+  LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
+});
+
+type Env = z.infer<typeof schema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  embedder: {
+    kind: Env['EMBEDDER'];
+    modelPath: string | undefined;
+    baseUrl: string | undefined;
+    model: string | undefined;
+  };
+  llm: { provider: Env['LLM_PROVIDER']; baseUrl: string | undefined; model: string | undefined; apiKey: string | undefined };
+  stt: { baseUrl: string | undefined; model: string | undefined };
+  zalo: {
+    appId: string | undefined;
+    appSecret: string | undefined;
+    oaSecretKey: string | undefined;
+    accessToken: string | undefined;
+    refreshToken: string | undefined;
+    apiBaseUrl: string;
+    oauthBaseUrl: string;
+  };
+  logLevel: Env['LOG_LEVEL'];
+}
+
+/** A configuration problem; `message` names every offending variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment once. Throws `ConfigError` naming each wrong variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const name = String(i.path[0] ?? '?');
+      return `${name}=${JSON.stringify(env[name] ?? '')}: ${i.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.EMBEDDER === 'onnx' && !e.EMBEDDING_MODEL_PATH) problems.push('EMBEDDING_MODEL_PATH is required when EMBEDDER=onnx');
+  if (e.EMBEDDER === 'openai' && !e.EMBEDDING_BASE_URL) problems.push('EMBEDDING_BASE_URL is required when EMBEDDER=openai');
+  if (e.LLM_PROVIDER !== 'none' && !e.LLM_MODEL) problems.push(`LLM_MODEL is required when LLM_PROVIDER=${e.LLM_PROVIDER}`);
+  if (e.LLM_PROVIDER === 'openai' && !e.LLM_BASE_URL && !e.LLM_API_KEY)
+    problems.push('LLM_BASE_URL or LLM_API_KEY is required when LLM_PROVIDER=openai');
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    embedder: { kind: e.EMBEDDER, modelPath: e.EMBEDDING_MODEL_PATH, baseUrl: e.EMBEDDING_BASE_URL, model: e.EMBEDDING_MODEL },
+    llm: { provider: e.LLM_PROVIDER, baseUrl: e.LLM_BASE_URL, model: e.LLM_MODEL, apiKey: e.LLM_API_KEY },
+    stt: { baseUrl: e.STT_BASE_URL, model: e.STT_MODEL },
+    zalo: {
+      appId: e.ZALO_APP_ID,
+      appSecret: e.ZALO_APP_SECRET,
+      oaSecretKey: e.ZALO_OA_SECRET_KEY,
+      accessToken: e.ZALO_ACCESS_TOKEN,
+      refreshToken: e.ZALO_REFRESH_TOKEN,
+      apiBaseUrl: e.ZALO_API_BASE_URL,
+      oauthBaseUrl: e.ZALO_OAUTH_BASE_URL,
+    },
+    logLevel: e.LOG_LEVEL,
+  };
+}

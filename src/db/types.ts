@@ -1,0 +1,25 @@
+// One small interface over both drivers (embedded PGlite and `pg`), so every SQL function
+// in the project runs unchanged on either.
+
+export type Row = Record<string, unknown>;
+
+export interface Queryable {
+  /** Runs one parameterised statement and returns its rows. */
+  query<T = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs a script of several statements without parameters. */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Db extends Queryable {
+  readonly driver: 'pglite' | 'pg';
+  /** Runs `fn` in one transaction: committed if it resolves, rolled back if it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Approximate size of the database on disk, in bytes. */
+  sizeBytes(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The database cannot be opened (locked by another process, unreachable, corrupt). */
+export class DbOpenError extends Error {
+  override name = 'DbOpenError';
+}

@@ -1,0 +1,13 @@
+/** Turns text into vectors. Implementations: lexical (default, no model), ONNX, OpenAI-compatible HTTP. */
+export interface Embedder {
+  /** Stable identifier stored with the index, e.g. "lexical-v1-256". */
+  readonly id: string;
+  readonly dim: number;
+  embedDocuments(texts: string[]): Promise<number[][]>;
+  embedQuery(text: string): Promise<number[]>;
+}
+
+/** pgvector's text form: "[0.1,0.2,...]". */
+export function toVectorLiteral(v: readonly number[]): string {
+  return `[${v.map((x) => (Number.isFinite(x) ? Number(x.toFixed(6)) : 0)).join(',')}]`;
+}

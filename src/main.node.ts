@@ -1,0 +1,61 @@
+// Node entry: open the store, fill it from data/ on first start, serve HTTP.
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { createApp, type Readiness } from './app.ts';
+import { progressReporter } from './cli/progress.ts';
+import type { Config } from './config/index.ts';
+import { openDb } from './db/index.ts';
+import { createEmbedder } from './embed/index.ts';
+import { ingestPaths } from './ingest/pipeline.ts';
+import { loadProjectRegistry } from './ingest/registry.ts';
+import { storeStats } from './ingest/stats.ts';
+import { createLogger } from './log.ts';
+
+export const PROJECT_DATA_DIR = fileURLToPath(new URL('../data/', import.meta.url));
+/** The parts of data/ that are knowledge (the rest are lexicons and the routing table). */
+export const BUNDLED_KNOWLEDGE = ['gazette', 'qa'].map((d) => PROJECT_DATA_DIR + d);
+
+export interface RunningServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config): Promise<RunningServer> {
+  const log = createLogger(config.logLevel);
+  const embedder = createEmbedder(config);
+  let readiness: Readiness = { phase: 'migrating' };
+  const db = await openDb(config, embedder.dim);
+  const app = createApp({ config, db, embedder, readiness: () => readiness, log, now: () => new Date() });
+
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  log('info', 'listening', { port, driver: db.driver, embedder: embedder.id });
+
+  const stats = await storeStats(db);
+  if (stats.documents === 0) {
+    readiness = { phase: 'ingesting', progress: 0 };
+    log('info', 'empty store: ingesting the bundled knowledge base', { dir: PROJECT_DATA_DIR });
+    const bar = progressReporter(process.stderr, 'Nạp dữ liệu mẫu');
+    const summary = await ingestPaths({ db, embedder, registry: loadProjectRegistry() }, BUNDLED_KNOWLEDGE, {
+      onProgress: (p) => {
+        readiness = { phase: 'ingesting', progress: p.bytesTotal ? p.bytesDone / p.bytesTotal : 1 };
+        bar.update(p);
+      },
+    });
+    bar.done();
+    log('info', 'bundled knowledge base ingested', { ...summary, errors: summary.errors.length });
+  }
+  readiness = { phase: 'ready' };
+
+  return {
+    port,
+    async close() {
+      await new Promise<void>((r) => server.close(() => r()));
+      await db.close();
+    },
+  };
+}
