@@ -31,7 +31,7 @@ describe('normalizeText', () => {
   });
 
   it('removes zero-width and Unicode tag characters', () => {
-    expect(normalizeText('căn\u200Bcước\u{E0041}')).toBe('căncước');
+    expect(normalizeText('căn\u200B cước\u{E0041}')).toBe('căn cước');
   });
 
   it('leaves document numbers and punctuation untouched', () => {

@@ -29,6 +29,8 @@ export function placeTone(word: string): string {
   if (first < 0) return word.normalize('NFC');
   let end = first;
   while (end + 1 < chars.length && VOWELS.includes(chars[end + 1]!)) end++;
+  // Several vowel groups: not one syllable (words run together); leave it alone.
+  for (let i = end + 1; i < chars.length; i++) if (VOWELS.includes(chars[i]!)) return word.normalize('NFC');
   const cluster = chars.slice(first, end + 1);
   const hasFinal = end + 1 < chars.length;
 

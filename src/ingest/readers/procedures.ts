@@ -68,6 +68,27 @@ export interface RequiredDocument {
   copies: string | null;
 }
 
+/**
+ * Template file names (forms to download, ASCII: "Mau NA17.doc") are stuck to the end of the
+ * document name; cut them off at the last ")" or word boundary before them.
+ */
+function stripTemplateFile(name: string): string {
+  if (!/\.(docx?|xlsx?|pdf|rar|zip)$/i.test(name)) return name;
+  // "…của Bộ Công an)Mẫu DC02 Phiếu đề nghị.doc": the file name is glued after a ")".
+  const glued = name.lastIndexOf(')', name.length - 5);
+  if (glued > 0 && /\S/.test(name[glued + 1] ?? '')) return name.slice(0, glued + 1).trim();
+  const m = /([\x20-\x7E]*)\.(docx?|xlsx?|pdf|rar|zip)$/i.exec(name);
+  if (!m) return name;
+  let start = m.index;
+  const paren = m[1]!.lastIndexOf(')');
+  if (paren >= 0) start += paren + 1;
+  else if (start > 0 && /\p{L}/u.test(name[start - 1]!)) {
+    const space = m[1]!.indexOf(' ');
+    start = space >= 0 ? start + space : name.length;
+  }
+  return name.slice(0, start).trim();
+}
+
 /** Splits the flattened "thành phần hồ sơ" table into documents with their number of copies. */
 export function parseDocuments(flat: string): RequiredDocument[] {
   const s = flat.replace(/^-*/, '').replace(/Tên giấy tờ\s*Mẫu đơn, tờ khai\s*Số lượng/g, '\n');
@@ -76,8 +97,7 @@ export function parseDocuments(flat: string): RequiredDocument[] {
   let last = 0;
   for (const m of s.matchAll(re)) {
     let name = s.slice(last, m.index).trim();
-    // Template file names (forms to download) are stuck to the document name.
-    name = name.replace(/\s*[\w .()-]*\.(docx?|xlsx?|pdf|rar|zip)$/i, '').trim();
+    name = stripTemplateFile(name);
     last = m.index + m[0].length;
     if (!name || name.length < 3) continue;
     out.push({ name: collapseSpace(name), copies: m[1] === '0' ? null : `${m[1]} ${m[2]!.toLowerCase()}` });
@@ -96,7 +116,7 @@ export function parseSteps(t: string): string[] {
 
 /** Document numbers cited in the legal basis. */
 export function parseLegalBasis(t: string): string[] {
-  const found = t.match(/\d{1,4}\/(?:\d{4}\/)?[A-ZĐ][A-ZĐ0-9]*(?:-[A-ZĐ0-9]+)*/g) ?? [];
+  const found = t.match(/\d{1,4}\/(?:\d{4}\/)?[A-ZĐ][A-ZĐ0-9]*(?:-[A-ZĐ0-9]+)*(?!\p{Ll})/gu) ?? [];
   return [...new Set(found)];
 }
 
