@@ -16,7 +16,7 @@ describe('hoidap serve on the embedded defaults', () => {
   it('fills an empty store from data/ on first start and reports readiness with counts', async () => {
     const res = await fetch(`${base}/health`);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { status: string; documents: number; units: Record<string, number> };
+    const body = (await res.json()) as { status: string; documents: number; units: { qa: number; gazette: number } };
     expect(body.status).toBe('ok');
     expect(body.units.qa).toBeGreaterThanOrEqual(30);
     expect(body.units.gazette).toBeGreaterThanOrEqual(19);
