@@ -15,6 +15,11 @@ export const PROJECT_DATA_DIR = fileURLToPath(new URL('../data/', import.meta.ur
 /** The parts of data/ that are knowledge (the rest are lexicons and the routing table). */
 export const BUNDLED_KNOWLEDGE = ['gazette', 'qa'].map((d) => PROJECT_DATA_DIR + d);
 
+/** The service cannot start (port taken, …); the message says why. */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
 export interface RunningServer {
   port: number;
   close(): Promise<void>;
@@ -29,7 +34,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
-    s.once('error', reject);
+    s.once('error', (e: NodeJS.ErrnoException) => {
+      const why = e.code === 'EADDRINUSE' ? 'the port is already in use (set PORT to another one)' : e.message;
+      void db.close().finally(() => reject(new StartupError(`Cannot listen on ${config.host}:${config.port}: ${why}`)));
+    });
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

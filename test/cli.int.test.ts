@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openPglite } from '../src/db/pglite.ts';
 import { runCli, spawnCli } from './support/cli.ts';
-import { freePort } from './support/db.ts';
+import { freePort, startPgliteServer } from './support/db.ts';
 import { procedureLines, tempDir, write } from './support/fixtures.ts';
 
 const lastJson = (s: string) => JSON.parse(s.trim().split('\n').at(-1)!) as Record<string, unknown>;
@@ -113,5 +115,35 @@ describe('hoidap CLI', () => {
     const r = await runCli(['stats', '--json'], { DATA_DIR: dataDir });
     expect(r.code).toBe(0);
     expect(lastJson(r.stdout)).toMatchObject({ units: { qa: expect.any(Number) } });
+  });
+
+  it('uses PostgreSQL through DATABASE_URL instead of the embedded database', async () => {
+    const pg = await startPgliteServer(4);
+    try {
+      const dataDir = join(tempDir(), 'unused');
+      const input = write(tempDir(), 'p.jsonl', `${procedureLines(3).join('\n')}\n`);
+      const env = { DATABASE_URL: pg.url, DATA_DIR: dataDir };
+      const r = await runCli(['ingest', input, '--json'], env);
+      expect(r.code).toBe(0);
+      expect(lastJson(r.stdout)).toMatchObject({ created: 3 });
+      const stats = await runCli(['stats', '--json'], env);
+      expect(lastJson(stats.stdout)).toMatchObject({ documents: 3, units: { procedure: 3 } });
+      expect(existsSync(dataDir)).toBe(false);
+    } finally {
+      await pg.stop();
+    }
+  });
+
+  it('says clearly when the port is taken', async () => {
+    const blocker = createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => blocker.once('listening', r));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const r = await runCli(['serve'], { DATA_DIR: join(tempDir(), 'data'), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/port is already in use/);
+    } finally {
+      blocker.close();
+    }
   });
 });

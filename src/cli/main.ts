@@ -119,7 +119,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`hoidap: ${e.message}\n\n`);
       return usage(EXIT.usage);
     }
-    if (e instanceof ConfigError || e instanceof DbOpenError || e instanceof EmbedderUnavailableError) {
+    if (e instanceof Error && (e instanceof ConfigError || e instanceof DbOpenError || e instanceof EmbedderUnavailableError || e.name === 'StartupError')) {
       process.stderr.write(`hoidap: ${e.message}\n`);
       return EXIT.failed;
     }

@@ -20,7 +20,7 @@ function decodeEntities(s: string): string {
 export function htmlToText(html: string): { title: string | null; text: string } {
   const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1] ?? /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(html)?.[1] ?? null;
   const body = html
-    .replace(/<(script|style|noscript|nav|header|footer|aside|template|svg)[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<(head|title|script|style|noscript|nav|header|footer|aside|template|svg)[\s\S]*?<\/\1>/gi, ' ')
     .replace(/<!--[\s\S]*?-->/g, ' ')
     .replace(/<(br|\/p|\/div|\/h[1-6]|\/li|\/tr|\/section|\/article)[^>]*>/gi, '\n')
     .replace(/<[^>]+>/g, ' ');
