@@ -4,6 +4,8 @@ import type { Config } from './config/index.ts';
 import type { Db } from './db/index.ts';
 import type { Embedder } from './embed/index.ts';
 import { healthRoutes } from './health/routes.ts';
+import { searchRoutes } from './retrieval/routes.ts';
+import type { Searcher } from './retrieval/search.ts';
 import { onError, type Logger } from './http/errors.ts';
 import { t } from './messages.ts';
 
@@ -16,6 +18,7 @@ export interface AppDeps {
   config: Config;
   db: Db;
   embedder: Embedder;
+  searcher: Searcher;
   readiness: () => Readiness;
   log: Logger;
   now: () => Date;
@@ -24,6 +27,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps) {
   const app = new Hono();
   app.route('/', healthRoutes(deps));
+  app.route('/', searchRoutes(deps));
   app.notFound((c) => c.json({ error: { code: 'not_found', message: t('notFound') } }, 404));
   app.onError(onError(deps.log));
   return app;

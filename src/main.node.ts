@@ -10,6 +10,8 @@ import { ingestPaths } from './ingest/pipeline.ts';
 import { loadProjectRegistry } from './ingest/registry.ts';
 import { storeStats } from './ingest/stats.ts';
 import { createLogger } from './log.ts';
+import { createSearcher } from './retrieval/search.ts';
+import { loadLexicon } from './text/lexicon.ts';
 
 export const PROJECT_DATA_DIR = fileURLToPath(new URL('../data/', import.meta.url));
 /** The parts of data/ that are knowledge (the rest are lexicons and the routing table). */
@@ -27,10 +29,11 @@ export interface RunningServer {
 
 export async function startServer(config: Config): Promise<RunningServer> {
   const log = createLogger(config.logLevel);
-  const embedder = createEmbedder(config);
+  const embedder = await createEmbedder(config);
   let readiness: Readiness = { phase: 'migrating' };
   const db = await openDb(config, embedder.dim);
-  const app = createApp({ config, db, embedder, readiness: () => readiness, log, now: () => new Date() });
+  const searcher = createSearcher({ db, embedder, lexicon: loadLexicon() });
+  const app = createApp({ config, db, embedder, searcher, readiness: () => readiness, log, now: () => new Date() });
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));

@@ -85,9 +85,9 @@ describe('hoidap CLI', () => {
                (SELECT count(*) FROM units)::int AS units,
                (SELECT count(*) FROM (SELECT number FROM documents GROUP BY number HAVING count(*) > 1) d)::int AS dup,
                (SELECT count(*) FROM units u WHERE NOT EXISTS (SELECT 1 FROM chunks c WHERE c.unit_id = u.id))::int AS bare,
-               (SELECT count(*) FROM pg_indexes WHERE indexname = 'chunks_embedding_hnsw')::int AS idx,
-               (SELECT count(*) FROM meta WHERE key = 'pending_vector_index')::int AS pending`);
-      expect(c).toEqual({ docs: 600, partial: 0, units: 600, dup: 0, bare: 0, idx: 1, pending: 0 });
+               (SELECT count(*) FROM pg_indexes WHERE indexname IN ('chunks_embedding_hnsw', 'bm25_postings_term', 'bm25_postings_unit'))::int AS idx,
+               (SELECT count(*) FROM meta WHERE key = 'pending_indexes')::int AS pending`);
+      expect(c).toEqual({ docs: 600, partial: 0, units: 600, dup: 0, bare: 0, idx: 3, pending: 0 });
     } finally {
       await db.close();
     }

@@ -2,12 +2,17 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config/index.ts';
 import { DbOpenError, openDb } from '../db/index.ts';
-import { createEmbedder, EmbedderUnavailableError } from '../embed/index.ts';
+import { createEmbedder, EmbedderLoadError } from '../embed/index.ts';
 import { ingestPaths } from '../ingest/pipeline.ts';
 import { loadProjectRegistry } from '../ingest/registry.ts';
 import { storeStats } from '../ingest/stats.ts';
 import { INGEST_KINDS, type IngestKind } from '../ingest/types.ts';
 import { progressReporter } from './progress.ts';
+import { loadLexicon } from '../text/lexicon.ts';
+import { createSearcher } from '../retrieval/search.ts';
+import { EvalSetError, loadQuestionSet } from '../eval/sets.ts';
+import { runEval, type EvalReport } from '../eval/runner.ts';
+import { formatReport, writeHtmlReport } from '../eval/report.ts';
 
 /** Exit codes: 0 done, 1 failed, 2 bad usage, 3 done but some input was skipped. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3 } as const;
@@ -16,6 +21,8 @@ const USAGE = `Cách dùng / usage:
   hoidap serve                                   start the HTTP service (PORT, default 8787)
   hoidap ingest <path…> [--kind K] [--json]      ingest files or folders (K: ${INGEST_KINDS.join('|')})
   hoidap stats [--json]                          what the store holds
+  hoidap search "<query>" [--k 10] [--kind K,…] [--json]
+  hoidap eval --set <file> [--k 10] [--json] [--peer] [--strip-diacritics] [--mode hybrid|bm25|vector] [--report out.html]
 
 Exit codes: 0 done, 1 failed, 2 bad usage, 3 done but some input was skipped.`;
 
@@ -36,8 +43,8 @@ function parse(args: string[], options: OptionSpec, positionals = false): Parsed
   }
 }
 
-async function withStore<T>(config: Config, fn: (s: { db: Awaited<ReturnType<typeof openDb>>; embedder: ReturnType<typeof createEmbedder> }) => Promise<T>): Promise<T> {
-  const embedder = createEmbedder(config);
+async function withStore<T>(config: Config, fn: (s: { db: Awaited<ReturnType<typeof openDb>>; embedder: Awaited<ReturnType<typeof createEmbedder>> }) => Promise<T>): Promise<T> {
+  const embedder = await createEmbedder(config);
   const db = await openDb(config, embedder.dim);
   const stop = () => {
     void db.close().finally(() => process.exit(130));
@@ -86,6 +93,72 @@ async function cmdStats(args: string[], config: Config): Promise<number> {
   return EXIT.ok;
 }
 
+const UNIT_KINDS = ['law_article', 'procedure', 'qa', 'news', 'gazette', 'text'] as const;
+
+function parseK(v: string | boolean | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  const k = Number(v);
+  if (!Number.isInteger(k) || k < 1 || k > 100) throw new UsageError(`--k must be a whole number from 1 to 100; got "${v}"`);
+  return k;
+}
+
+async function cmdSearch(args: string[], config: Config): Promise<number> {
+  const { values, positionals } = parse(args, { k: { type: 'string' }, kind: { type: 'string' }, json: { type: 'boolean', default: false } }, true);
+  if (values.help) return usage();
+  const q = positionals.join(' ').trim();
+  if (!q) throw new UsageError('search needs a query');
+  const k = parseK(values.k, 10);
+  const kinds = typeof values.kind === 'string' ? values.kind.split(',').map((x) => x.trim()) : undefined;
+  for (const kind of kinds ?? []) if (!(UNIT_KINDS as readonly string[]).includes(kind)) throw new UsageError(`--kind must list unit kinds (${UNIT_KINDS.join(', ')}); got "${kind}"`);
+  const result = await withStore(config, ({ db, embedder }) =>
+    createSearcher({ db, embedder, lexicon: loadLexicon() }).search(q, { k, kinds: kinds as (typeof UNIT_KINDS)[number][] | undefined }),
+  );
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ query: q, hits: result.hits.map(({ text, ...h }) => ({ ...h, snippet: text.slice(0, 240) })) })}\n`);
+  } else {
+    result.hits.forEach((h, i) => process.stdout.write(`${String(i + 1).padStart(2)}. [${h.score.toFixed(4)}] ${h.ref}\n    ${h.text.replace(/\s+/g, ' ').slice(0, 160)}\n`));
+    if (!result.hits.length) process.stdout.write('Không tìm thấy kết quả phù hợp.\n');
+  }
+  return EXIT.ok;
+}
+
+async function cmdEval(args: string[], config: Config): Promise<number> {
+  const { values } = parse(args, {
+    set: { type: 'string' },
+    k: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    peer: { type: 'boolean', default: false },
+    'strip-diacritics': { type: 'boolean', default: false },
+    mode: { type: 'string', default: 'hybrid' },
+    report: { type: 'string' },
+  });
+  if (values.help) return usage();
+  if (typeof values.set !== 'string') throw new UsageError('eval needs --set <file>');
+  const k = parseK(values.k, 10);
+  const mode = values.mode as string;
+  if (!['hybrid', 'bm25', 'vector'].includes(mode)) throw new UsageError(`--mode must be hybrid, bm25 or vector; got "${mode}"`);
+  let loaded;
+  try {
+    loaded = await loadQuestionSet(values.set);
+  } catch (e) {
+    if (e instanceof EvalSetError) throw new UsageError(e.message);
+    throw e;
+  }
+  const report: EvalReport = await withStore(config, ({ db, embedder }) =>
+    runEval({ db, embedder, searcher: createSearcher({ db, embedder, lexicon: loadLexicon() }) }, values.set as string, loaded.questions, {
+      k,
+      peer: Boolean(values.peer),
+      stripDiacritics: Boolean(values['strip-diacritics']),
+      mode: mode as 'hybrid' | 'bm25' | 'vector',
+    }),
+  );
+  if (typeof values.report === 'string') await writeHtmlReport(values.report, [report]);
+  if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+  else process.stdout.write(`${formatReport(report)}\n`);
+  for (const p of loaded.problems.slice(0, 5)) process.stderr.write(`hoidap eval: skipped ${p}\n`);
+  return EXIT.ok;
+}
+
 async function cmdServe(args: string[], config: Config): Promise<number> {
   const { values } = parse(args, {});
   if (values.help) return usage();
@@ -110,7 +183,7 @@ export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') return usage(cmd ? EXIT.ok : EXIT.usage);
-    const commands: Record<string, (a: string[], c: Config) => Promise<number>> = { serve: cmdServe, ingest: cmdIngest, stats: cmdStats };
+    const commands: Record<string, (a: string[], c: Config) => Promise<number>> = { serve: cmdServe, ingest: cmdIngest, stats: cmdStats, search: cmdSearch, eval: cmdEval };
     const run = commands[cmd];
     if (!run) throw new UsageError(`unknown command "${cmd}"`);
     return await run(rest, loadConfig());
@@ -119,7 +192,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`hoidap: ${e.message}\n\n`);
       return usage(EXIT.usage);
     }
-    if (e instanceof Error && (e instanceof ConfigError || e instanceof DbOpenError || e instanceof EmbedderUnavailableError || e.name === 'StartupError')) {
+    if (e instanceof Error && (e instanceof ConfigError || e instanceof DbOpenError || e instanceof EmbedderLoadError || e.name === 'StartupError')) {
       process.stderr.write(`hoidap: ${e.message}\n`);
       return EXIT.failed;
     }

@@ -35,6 +35,7 @@ const schema = z.object({
   EMBEDDING_MODEL_PATH: optionalString,
   EMBEDDING_BASE_URL: z.preprocess(emptyAsUndefined, httpUrl()),
   EMBEDDING_MODEL: optionalString,
+  EMBEDDING_API_KEY: optionalString,
   LLM_PROVIDER: z.preprocess(emptyAsUndefined, z.enum(['none', 'openai', 'ollama']).default('none')),
   LLM_BASE_URL: z.preprocess(emptyAsUndefined, httpUrl()),
   LLM_MODEL: optionalString,
@@ -63,6 +64,7 @@ export interface Config {
     modelPath: string | undefined;
     baseUrl: string | undefined;
     model: string | undefined;
+    apiKey: string | undefined;
   };
   llm: { provider: Env['LLM_PROVIDER']; baseUrl: string | undefined; model: string | undefined; apiKey: string | undefined };
   stt: { baseUrl: string | undefined; model: string | undefined };
@@ -107,7 +109,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
-    embedder: { kind: e.EMBEDDER, modelPath: e.EMBEDDING_MODEL_PATH, baseUrl: e.EMBEDDING_BASE_URL, model: e.EMBEDDING_MODEL },
+    embedder: { kind: e.EMBEDDER, modelPath: e.EMBEDDING_MODEL_PATH, baseUrl: e.EMBEDDING_BASE_URL, model: e.EMBEDDING_MODEL, apiKey: e.EMBEDDING_API_KEY },
     llm: { provider: e.LLM_PROVIDER, baseUrl: e.LLM_BASE_URL, model: e.LLM_MODEL, apiKey: e.LLM_API_KEY },
     stt: { baseUrl: e.STT_BASE_URL, model: e.STT_MODEL },
     zalo: {

@@ -59,7 +59,7 @@ describe.each(DRIVERS)('database on the %s driver', (driver) => {
     const vecs = ['[1,0,0,0,0,0,0,0]', '[0,1,0,0,0,0,0,0]', '[0.9,0.1,0,0,0,0,0,0]'];
     for (const [i, v] of vecs.entries()) {
       await t.db.query(
-        "INSERT INTO chunks (unit_id, document_id, ordinal, heading, text, search_text, embedding) VALUES ($1, $2, $3, 'h', $4, $4, $5::vector)",
+        "INSERT INTO chunks (unit_id, document_id, kind, ordinal, heading, text, search_text, embedding) VALUES ($1, $2, 'text', $3, 'h', $4, $4, $5::vector)",
         [u!.id, d!.id, i, `c${i}`, v],
       );
     }

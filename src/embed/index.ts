@@ -1,22 +1,22 @@
 import type { Config } from '../config/index.ts';
 import { createLexicalEmbedder } from './lexical.ts';
+import { createOnnxEmbedder } from './onnx.ts';
+import { createOpenAiEmbedder } from './openai.ts';
 import type { Embedder } from './types.ts';
 
 export type { Embedder } from './types.ts';
 export { toVectorLiteral } from './types.ts';
+export { EmbedderLoadError } from './onnx.ts';
 
-/** Error for an embedder that is configured but not available in this build. */
-export class EmbedderUnavailableError extends Error {
-  override name = 'EmbedderUnavailableError';
-}
-
-export function createEmbedder(config: Pick<Config, 'embedder'>): Embedder {
-  switch (config.embedder.kind) {
+/** The configured embedder (config was validated: the variables each kind needs are present). */
+export async function createEmbedder(config: Pick<Config, 'embedder' | 'llm'>): Promise<Embedder> {
+  const e = config.embedder;
+  switch (e.kind) {
     case 'lexical':
       return createLexicalEmbedder();
-    default:
-      throw new EmbedderUnavailableError(
-        `EMBEDDER=${config.embedder.kind} is not available in this version; use EMBEDDER=lexical (the default).`,
-      );
+    case 'onnx':
+      return createOnnxEmbedder(e.modelPath!);
+    case 'openai':
+      return createOpenAiEmbedder({ baseUrl: e.baseUrl!, model: e.model ?? 'text-embedding-3-small', apiKey: e.apiKey ?? config.llm.apiKey });
   }
 }

@@ -14,8 +14,8 @@ import { readQa } from './readers/qa.ts';
 import { readTextFile } from './readers/text.ts';
 import type { DocumentRegistry } from './registry.ts';
 import {
-  dropVectorIndexForBulkLoad,
-  ensureVectorIndex,
+  dropIndexesForBulkLoad,
+  ensureIndexes,
   loadKnownDocuments,
   sha256,
   sourceKey,
@@ -123,9 +123,9 @@ export async function ingestPaths(deps: IngestDeps, paths: string[], opts: Inges
 
   const [run] = await db.query<{ id: number }>('INSERT INTO ingest_runs (paths) VALUES ($1) RETURNING id', [paths]);
   const known = await loadKnownDocuments(db);
-  await ensureVectorIndex(db);
+  await ensureIndexes(db);
   const [{ n: chunkCount } = { n: 0 }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM chunks');
-  const bulk = chunkCount < 2000 && bytesTotal > 2_000_000 && (await dropVectorIndexForBulkLoad(db));
+  const bulk = chunkCount < 2000 && bytesTotal > 2_000_000 && (await dropIndexesForBulkLoad(db));
 
   const batchSize = opts.batchSize ?? 50;
   let batch: WriteOp[] = [];
@@ -140,7 +140,7 @@ export async function ingestPaths(deps: IngestDeps, paths: string[], opts: Inges
     const results = await db.transaction(async (tx) => {
       for (const g of gz) await upsertGazetteEntry(tx, g.entry, docKeyForGazette(g.entry), g.source);
       const res: { op: WriteOp; id: number; hash: string; outcome: WriteOutcome }[] = [];
-      for (const op of ops) res.push({ op, ...(await writeDocument(tx, embedder, op, known.get(op.input.docKey))) });
+      for (const op of ops) res.push({ op, ...(await writeDocument(tx, embedder, op, known.get(op.input.docKey), { maintainDf: !bulk })) });
       return res;
     });
     // Only after commit does the in-memory view move on, so a failed batch is retried as new.
@@ -230,11 +230,13 @@ export async function ingestPaths(deps: IngestDeps, paths: string[], opts: Inges
     }
     await flush();
   } finally {
-    if (bulk) await ensureVectorIndex(db);
+    if (bulk) await ensureIndexes(db);
   }
 
   const summary: IngestSummary = { created: 0, changed: 0, unchanged: 0, skipped, errors };
   for (const o of outcomes.values()) summary[o]++;
+  // The query planner needs fresh statistics to use the postings index (PGlite has no autovacuum).
+  if (summary.created + summary.changed > 0) await db.exec('ANALYZE');
   await db.query('UPDATE ingest_runs SET finished_at = now(), summary = $2 WHERE id = $1', [run!.id, JSON.stringify({ ...summary, errors: errors.length })]);
   return summary;
 }

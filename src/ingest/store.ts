@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import type { Db, Queryable } from '../db/index.ts';
 import { toVectorLiteral, type Embedder } from '../embed/index.ts';
 import { canonical } from '../text/normalize.ts';
-import { chunksForUnit } from './chunk.ts';
+import { chunksForUnit, documentLabel } from './chunk.ts';
+import { termCounts } from '../text/terms.ts';
 import type { DocumentInput, DocumentKind, DocumentMeta, GazetteEntry, UnitInput } from './types.ts';
 
 export interface SourcePayload {
@@ -82,7 +83,13 @@ export interface WriteOp {
  * Records one source's view of a document and, if the merged content changed, replaces the
  * document's units and chunks as a new version. Runs inside the caller's transaction.
  */
-export async function writeDocument(tx: Queryable, embedder: Embedder, op: WriteOp, known: KnownDocument | undefined): Promise<{ outcome: WriteOutcome; id: number; hash: string }> {
+export async function writeDocument(
+  tx: Queryable,
+  embedder: Embedder,
+  op: WriteOp,
+  known: KnownDocument | undefined,
+  opts: { maintainDf: boolean } = { maintainDf: true },
+): Promise<{ outcome: WriteOutcome; id: number; hash: string }> {
   const { input, source, payload, payloadHash } = op;
   let id = known?.id;
   if (id === undefined) {
@@ -119,12 +126,19 @@ export async function writeDocument(tx: Queryable, embedder: Embedder, op: Write
     [id, merged.kind, m.number, m.name, m.aliases, m.docType, m.issuer, m.signer, validDate(m.issueDate), validDate(m.effectiveDate), m.status, m.amends, m.replaces, m.replacedBy, m.agency, m.url, source, hash, JSON.stringify(m.extra)],
   );
   await tx.query('INSERT INTO document_versions (document_id, version, content_hash, source) VALUES ($1, $2, $3, $4)', [id, ver!.version, hash, source]);
+  if (opts.maintainDf) await tx.query(
+    `UPDATE bm25_terms t SET df = t.df - x.n
+     FROM (SELECT term, count(*)::int AS n FROM bm25_postings WHERE unit_id IN (SELECT id FROM units WHERE document_id = $1) GROUP BY term) x
+     WHERE t.term = x.term`,
+    [id],
+  );
+  await tx.query('DELETE FROM bm25_postings WHERE unit_id IN (SELECT id FROM units WHERE document_id = $1)', [id]);
   await tx.query('DELETE FROM units WHERE document_id = $1', [id]);
-  await insertUnits(tx, embedder, id, merged);
+  await insertUnits(tx, embedder, id, merged, opts.maintainDf);
   return { outcome: known ? 'changed' : 'created', id, hash };
 }
 
-async function insertUnits(tx: Queryable, embedder: Embedder, documentId: number, doc: SourcePayload): Promise<void> {
+async function insertUnits(tx: Queryable, embedder: Embedder, documentId: number, doc: SourcePayload, maintainDf: boolean): Promise<void> {
   if (!doc.units.length) return;
   const u = doc.units;
   const rows = await tx.query<{ id: number; unit_key: string }>(
@@ -147,11 +161,12 @@ async function insertUnits(tx: Queryable, embedder: Embedder, documentId: number
     ],
   );
   const unitIds = new Map(rows.map((r) => [r.unit_key, r.id]));
-  const cols = { unit: [] as number[], ord: [] as number[], loc: [] as (string | null)[], head: [] as string[], text: [] as string[], search: [] as string[] };
+  const cols = { kind: [] as string[], unit: [] as number[], ord: [] as number[], loc: [] as (string | null)[], head: [] as string[], text: [] as string[], search: [] as string[] };
   for (const unit of u) {
     const chunks = chunksForUnit(doc.meta, unit);
     chunks.forEach((c, i) => {
       cols.unit.push(unitIds.get(unit.unitKey)!);
+      cols.kind.push(unit.kind);
       cols.ord.push(i);
       cols.loc.push(c.locator);
       cols.head.push(c.heading);
@@ -159,12 +174,70 @@ async function insertUnits(tx: Queryable, embedder: Embedder, documentId: number
       cols.search.push(canonical(`${c.heading}\n${c.text}`));
     });
   }
+  await insertPostings(tx, doc, unitIds, maintainDf);
   const vectors = await embedder.embedDocuments(cols.search);
   await tx.query(
-    `INSERT INTO chunks (unit_id, document_id, ordinal, locator, heading, text, search_text, embedding)
-     SELECT u, $1, o, l, h, t, s, e::vector
-     FROM unnest($2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS v(u, o, l, h, t, s, e)`,
-    [documentId, cols.unit, cols.ord, cols.loc, cols.head, cols.text, cols.search, vectors.map(toVectorLiteral)],
+    `INSERT INTO chunks (unit_id, document_id, kind, ordinal, locator, heading, text, search_text, embedding)
+     SELECT u, $1, k, o, l, h, t, s, e::vector
+     FROM unnest($2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS v(u, k, o, l, h, t, s, e)`,
+    [documentId, cols.unit, cols.kind, cols.ord, cols.loc, cols.head, cols.text, cols.search, vectors.map(toVectorLiteral)],
+  );
+}
+
+/** The text BM25 ranks a unit by: its own text plus the names a citizen would search it by. */
+export function lexicalText(meta: DocumentMeta, unit: UnitInput): string {
+  switch (unit.kind) {
+    case 'law_article':
+      return `${documentLabel(meta)} ${meta.aliases.join(' ')}\n${unit.label}. ${unit.text}`;
+    case 'procedure':
+      return `${unit.title ?? ''}\n${unit.text}`;
+    case 'qa':
+      return `${unit.title ?? ''}\n${unit.text}`;
+    default:
+      return `${unit.title ?? ''}\n${unit.text}`;
+  }
+}
+
+export const TITLE_PREFIX = 't:';
+
+/** Titles a citizen quotes: procedure names and Q&A questions (article titles are short headings inside the body already). */
+function unitTitle(unit: UnitInput): string | null {
+  return unit.kind === 'procedure' || unit.kind === 'qa' ? unit.title : null;
+}
+
+async function insertPostings(tx: Queryable, doc: SourcePayload, unitIds: Map<string, number>, maintainDf: boolean): Promise<void> {
+  const terms: string[] = [];
+  const ids: number[] = [];
+  const tfs: number[] = [];
+  const docIds: number[] = [];
+  const lens: number[] = [];
+  for (const unit of doc.units) {
+    const id = unitIds.get(unit.unitKey)!;
+    const { counts, length } = termCounts(lexicalText(doc.meta, unit));
+    docIds.push(id);
+    lens.push(length);
+    for (const [term, tf] of counts) {
+      terms.push(term);
+      ids.push(id);
+      tfs.push(Math.min(tf, 32767));
+    }
+    // The title is also a field of its own ("t:" terms): a question that restates an article's
+    // title or a procedure's name should rank it first.
+    const title = unitTitle(unit);
+    if (title) {
+      for (const [term, tf] of termCounts(title).counts) {
+        terms.push(`${TITLE_PREFIX}${term}`);
+        ids.push(id);
+        tfs.push(Math.min(tf, 32767));
+      }
+    }
+  }
+  await tx.query('INSERT INTO bm25_docs (unit_id, len) SELECT * FROM unnest($1::int[], $2::int[])', [docIds, lens]);
+  await tx.query('INSERT INTO bm25_postings (term, unit_id, tf) SELECT * FROM unnest($1::text[], $2::int[], $3::smallint[])', [terms, ids, tfs]);
+  if (maintainDf) await tx.query(
+    `INSERT INTO bm25_terms (term, df) SELECT term, count(*) FROM unnest($1::text[]) AS t(term) GROUP BY term
+     ON CONFLICT (term) DO UPDATE SET df = bm25_terms.df + EXCLUDED.df`,
+    [terms],
   );
 }
 
@@ -189,33 +262,46 @@ export async function upsertGazetteEntry(tx: Queryable, e: GazetteEntry, entryKe
 
 // --- bulk loading -------------------------------------------------------------------------
 
-const VECTOR_INDEX = 'chunks_embedding_hnsw';
+/** Indexes that are faster to build once after a bulk load than to update row by row. */
+const DEFERRABLE_INDEXES = ['chunks_embedding_hnsw', 'bm25_postings_term', 'bm25_postings_unit'];
 
 /**
- * Filling an empty store is far faster with the HNSW index built once at the end than updated
- * row by row. The index definition is kept in `meta` while it is dropped, so a crash in between
- * is repaired by `ensureVectorIndex` on the next start.
+ * Filling an empty store is far faster with these indexes built once at the end. Their
+ * definitions are kept in `meta` while they are dropped, so a crash in between is repaired
+ * by `ensureIndexes` on the next run.
  */
-export async function dropVectorIndexForBulkLoad(db: Db): Promise<boolean> {
-  const [idx] = await db.query<{ def: string }>('SELECT indexdef AS def FROM pg_indexes WHERE indexname = $1', [VECTOR_INDEX]);
-  if (!idx) return false;
+export async function dropIndexesForBulkLoad(db: Db): Promise<boolean> {
+  const defs = await db.query<{ name: string; def: string }>('SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE indexname = ANY($1)', [DEFERRABLE_INDEXES]);
+  if (!defs.length) return false;
   await db.transaction(async (tx) => {
-    await tx.query(`INSERT INTO meta (key, value) VALUES ('pending_vector_index', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [idx.def]);
-    await tx.exec(`DROP INDEX IF EXISTS ${VECTOR_INDEX}`);
+    const [prev] = await tx.query<{ value: string }>("SELECT value FROM meta WHERE key = 'pending_indexes'");
+    const pending = { ...(prev ? (JSON.parse(prev.value) as Record<string, string>) : {}), ...Object.fromEntries(defs.map((d) => [d.name, d.def])) };
+    await tx.query(`INSERT INTO meta (key, value) VALUES ('pending_indexes', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [JSON.stringify(pending)]);
+    for (const d of defs) await tx.exec(`DROP INDEX IF EXISTS ${d.name}`);
   });
   return true;
 }
 
-export async function ensureVectorIndex(db: Db): Promise<boolean> {
-  const [pending] = await db.query<{ value: string }>("SELECT value FROM meta WHERE key = 'pending_vector_index'");
-  if (!pending) return false;
-  const [exists] = await db.query('SELECT 1 FROM pg_indexes WHERE indexname = $1', [VECTOR_INDEX]);
+/** Recreates indexes left dropped by a bulk load (finished or interrupted). */
+export async function ensureIndexes(db: Db): Promise<string[]> {
+  const [pending] = await db.query<{ value: string }>("SELECT value FROM meta WHERE key = 'pending_indexes'");
+  if (!pending) return [];
+  const defs = JSON.parse(pending.value) as Record<string, string>;
+  const existing = new Set((await db.query<{ name: string }>('SELECT indexname AS name FROM pg_indexes WHERE indexname = ANY($1)', [Object.keys(defs)])).map((r) => r.name));
+  const built: string[] = [];
+  // Document frequencies were not maintained during the bulk load: count them once.
   await db.transaction(async (tx) => {
-    if (!exists) {
-      await tx.exec("SET LOCAL maintenance_work_mem = '1GB'");
-      await tx.exec(pending.value);
-    }
-    await tx.query("DELETE FROM meta WHERE key = 'pending_vector_index'");
+    await tx.exec('DELETE FROM bm25_terms');
+    await tx.exec('INSERT INTO bm25_terms (term, df) SELECT term, count(*) FROM bm25_postings GROUP BY term');
   });
-  return !exists;
+  for (const [name, def] of Object.entries(defs)) {
+    if (existing.has(name)) continue;
+    await db.transaction(async (tx) => {
+      await tx.exec("SET LOCAL maintenance_work_mem = '1GB'");
+      await tx.exec(def);
+    });
+    built.push(name);
+  }
+  await db.query("DELETE FROM meta WHERE key = 'pending_indexes'");
+  return built;
 }

@@ -68,6 +68,11 @@ export function fold(s: string): string {
     .toLowerCase();
 }
 
+/** Removes diacritics but keeps case: what a citizen typing without accents produces. */
+export function stripDiacritics(s: string): string {
+  return s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D');
+}
+
 /** Lowercase normalised text, for comparison that must ignore case but keep diacritics. */
 export function canonical(s: string): string {
   return collapseSpace(normalizeText(s).toLowerCase());

@@ -86,6 +86,7 @@ CREATE TABLE chunks (
   id          serial PRIMARY KEY,
   unit_id     integer NOT NULL REFERENCES units (id) ON DELETE CASCADE,
   document_id integer NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+  kind        text NOT NULL,            -- the unit's kind, so vector search can filter without a join
   ordinal     integer NOT NULL,
   locator     text,
   heading     text NOT NULL,

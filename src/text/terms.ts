@@ -1,0 +1,23 @@
+// Index and query terms for lexical ranking: diacritic-folded syllables and syllable bigrams.
+// Folding makes "can cuoc" and "căn cước" the same terms; bigrams keep most of what the
+// diacritics distinguished ("ban hanh" ≠ "ban hang") and capture compounds.
+import { fold, syllables } from './normalize.ts';
+
+/** Folded syllables of a text, in order. */
+export function foldedSyllables(text: string): string[] {
+  return syllables(text).map(fold);
+}
+
+/** Term frequencies (unigrams and bigrams) and the length in syllables. */
+export function termCounts(text: string): { counts: Map<string, number>; length: number } {
+  const s = foldedSyllables(text);
+  const counts = new Map<string, number>();
+  for (let i = 0; i < s.length; i++) {
+    counts.set(s[i]!, (counts.get(s[i]!) ?? 0) + 1);
+    if (i + 1 < s.length) {
+      const b = `${s[i]} ${s[i + 1]}`;
+      counts.set(b, (counts.get(b) ?? 0) + 1);
+    }
+  }
+  return { counts, length: s.length };
+}
