@@ -28,4 +28,25 @@ describe('hoidap serve on the embedded defaults', () => {
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
   });
+
+  it('searches the store over HTTP', async () => {
+    const res = await fetch(`${base}/v1/search?q=${encodeURIComponent('lam lai can cuoc bi mat')}&k=3`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { results: { rank: number; kind: string; ref: string; score: number; snippet: string }[]; restoredQuery: string | null };
+    expect(body.results).toHaveLength(3);
+    expect(body.results[0]).toMatchObject({ rank: 1, kind: 'qa', ref: expect.stringMatching(/căn cước/) });
+    expect(body.restoredQuery).toMatch(/căn cước/);
+  });
+
+  it.each([
+    ['', 'missing q'],
+    ['?q=', 'empty q'],
+    ['?q=x&k=abc', 'k not a number'],
+    ['?q=x&k=500', 'k too large'],
+    ['?q=x&kind=poem', 'unknown kind'],
+  ])('rejects a bad search request (%s: %s) with 400 and a JSON error', async (qs) => {
+    const res = await fetch(`${base}/v1/search${qs}`);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: { code: 'invalid_query', message: expect.any(String) } });
+  });
 });

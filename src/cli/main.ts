@@ -114,8 +114,9 @@ async function cmdSearch(args: string[], config: Config): Promise<number> {
     createSearcher({ db, embedder, lexicon: loadLexicon() }).search(q, { k, kinds: kinds as (typeof UNIT_KINDS)[number][] | undefined }),
   );
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ query: q, hits: result.hits.map(({ text, ...h }) => ({ ...h, snippet: text.slice(0, 240) })) })}\n`);
+    process.stdout.write(`${JSON.stringify({ query: q, restoredQuery: result.restored, hits: result.hits.map(({ text, ...h }) => ({ ...h, snippet: text.slice(0, 240) })) })}\n`);
   } else {
+    if (result.restored) process.stdout.write(`(hiểu là: ${result.restored})\n`);
     result.hits.forEach((h, i) => process.stdout.write(`${String(i + 1).padStart(2)}. [${h.score.toFixed(4)}] ${h.ref}\n    ${h.text.replace(/\s+/g, ' ').slice(0, 160)}\n`));
     if (!result.hits.length) process.stdout.write('Không tìm thấy kết quả phù hợp.\n');
   }

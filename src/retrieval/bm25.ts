@@ -16,11 +16,14 @@ export interface Bm25Params {
   maxDfRatio: number;
   /** Weight of a query term's match in a unit's title (article title, procedure name, question). */
   titleWeight: number;
+  /** At most this many body terms (the rarest) are scored. */
+  maxTerms: number;
 }
-export const DEFAULT_BM25: Bm25Params = { k1: 1.2, b: 0.75, maxDfRatio: 0.2, titleWeight: 0.3 };
+export const DEFAULT_BM25: Bm25Params = { k1: 1.2, b: 0.75, maxDfRatio: 0.2, titleWeight: 0.3, maxTerms: 40 };
 
 export interface ScoredUnit {
   unitId: number;
+  documentId: number;
   score: number;
 }
 
@@ -47,6 +50,8 @@ export async function bm25Search(db: Queryable, terms: QueryTerm[], limit: numbe
   const body = dfs.filter((d) => !d.term.startsWith(TITLE_PREFIX));
   let keptBody = body.filter((d) => d.df <= n * p.maxDfRatio);
   if (!keptBody.length) keptBody = [...body].sort((a, b) => a.df - b.df).slice(0, 3);
+  // A long question (a pasted paragraph) is scored on its most informative terms only.
+  if (keptBody.length > p.maxTerms) keptBody = [...keptBody].sort((a, b) => a.df - b.df || (a.term < b.term ? -1 : 1)).slice(0, p.maxTerms);
   if (!keptBody.length) return [];
   const bodyDf = new Map(keptBody.map((d) => [d.term, d.df]));
   const present = new Set(dfs.map((d) => d.term));
@@ -55,20 +60,23 @@ export async function bm25Search(db: Queryable, terms: QueryTerm[], limit: numbe
     ...keptBody.filter((d) => present.has(`${TITLE_PREFIX}${d.term}`)).map((d) => ({ term: `${TITLE_PREFIX}${d.term}`, df: bodyDf.get(d.term)! })),
   ];
   const weight = new Map(terms.map((t) => [t.term, t.weight]));
-  const rows = await db.query<{ unit_id: number; score: number }>(
+  const rows = await db.query<{ unit_id: number; document_id: number; score: number }>(
     `WITH t AS (SELECT * FROM unnest($1::text[], $2::float8[]) AS t(term, wi)),
           stats AS (SELECT greatest(avg(len), 1)::float8 AS avgdl FROM bm25_docs),
-          s AS (SELECT p.unit_id,
+          s AS MATERIALIZED (SELECT p.unit_id,
                        -- titles are short: no length normalisation for title-field terms (b = 0)
                        sum(t.wi * p.tf * ($3::float8 + 1) / (p.tf + $3::float8 * CASE WHEN t.term LIKE 't:%'
                              THEN 1 ELSE (1 - $4::float8 + $4::float8 * d.len / stats.avgdl) END)) AS score
                 FROM t CROSS JOIN LATERAL (SELECT unit_id, tf FROM bm25_postings WHERE term = t.term) p
                   JOIN bm25_docs d ON d.unit_id = p.unit_id CROSS JOIN stats
                 GROUP BY p.unit_id)
-     SELECT s.unit_id, s.score FROM s
-       JOIN units u ON u.id = s.unit_id JOIN documents doc ON doc.id = u.document_id
+     -- Unfiltered, the best few hundred are enough to fill the page after dropping repealed
+     -- units; with a kind filter, every matching unit is considered.
+     , top AS (SELECT * FROM s ORDER BY score DESC, unit_id LIMIT CASE WHEN $6::text[] IS NULL THEN $5 * 4 ELSE NULL END)
+     SELECT top.unit_id, u.document_id, top.score FROM top
+       JOIN units u ON u.id = top.unit_id JOIN documents doc ON doc.id = u.document_id
      WHERE ($6::text[] IS NULL OR u.kind = ANY($6::text[])) AND ($7::boolean OR doc.status <> 'repealed')
-     ORDER BY s.score DESC, s.unit_id LIMIT $5`,
+     ORDER BY top.score DESC, top.unit_id LIMIT $5`,
     [
       kept.map((d) => d.term),
       // query weight × idf, computed here from the document frequencies just read
@@ -80,5 +88,5 @@ export async function bm25Search(db: Queryable, terms: QueryTerm[], limit: numbe
       filters.includeRepealed ?? false,
     ],
   );
-  return rows.map((r) => ({ unitId: r.unit_id, score: r.score }));
+  return rows.map((r) => ({ unitId: r.unit_id, documentId: r.document_id, score: r.score }));
 }

@@ -26,6 +26,7 @@ export function searchRoutes(deps: { searcher: Searcher }) {
     const r = await deps.searcher.search(q, { k, ...(kind ? { kinds: kind } : {}) });
     return c.json({
       query: q,
+      restoredQuery: r.restored,
       k,
       tookMs: Math.round(performance.now() - started),
       results: r.hits.map((h, i) => ({

@@ -101,6 +101,12 @@ describe('search on the full shared corpus (embedded database)', () => {
     }
   });
 
+  it('restores the diacritics of a question typed without them', async () => {
+    const r = await s.search('lam lai can cuoc bi mat', { k: 5 });
+    expect(r.restored).toBe('làm lại căn cước bị mất');
+    expect((await s.search('làm lại căn cước bị mất', { k: 5 })).restored).toBeNull();
+  });
+
   it('finds the procedure for an informal name (sổ đỏ)', async () => {
     const r = await s.search('sổ đỏ bị mất làm lại thế nào', { k: 3 });
     expect(r.hits[0]!.title).toBe('Cấp lại Giấy chứng nhận do bị mất');

@@ -6,6 +6,7 @@ import type { UnitKind } from '../ingest/types.ts';
 import type { Lexicon } from '../text/lexicon.ts';
 import { looseKey } from '../text/normalize.ts';
 import { matchesPartial } from '../text/references.ts';
+import { buildAccentModel, lacksDiacritics, restoreDiacritics } from '../text/restore.ts';
 import { bm25Search, DEFAULT_BM25, type Bm25Params, type ScoredUnit } from './bm25.ts';
 import { analyzeQuery, DEFAULT_QUERY_WEIGHTS, type AnalyzedQuery, type QueryWeights } from './query.ts';
 import { vectorSearch } from './vector.ts';
@@ -38,6 +39,8 @@ export interface SearchHit {
 
 export interface SearchResult {
   query: AnalyzedQuery;
+  /** The question with its diacritics restored from the vocabulary of the best hits, when it was typed without them. */
+  restored: string | null;
   hits: SearchHit[];
   timings: Record<string, number>;
 }
@@ -58,7 +61,7 @@ export const DEFAULT_RETRIEVAL: RetrievalParams = {
   query: DEFAULT_QUERY_WEIGHTS,
   fusion: { bm25: 1, vector: 0.5, k: 60 },
   namedLawBoost: 0.01,
-  candidates: 100,
+  candidates: 50,
   vectorCandidates: 40,
 };
 
@@ -166,13 +169,23 @@ export function createSearcher(deps: SearcherDeps): Searcher {
 
       const fused = new Map<number, { score: number; match: SearchHit['match'] }>();
       const entry = (id: number) => fused.get(id) ?? (fused.set(id, { score: 0, match: {} }).get(id)!);
+      // A law the question names lifts its articles (before the cut, so none is lost).
+      const named = (r: ScoredUnit) => (refs.namedDocs.has(r.documentId) ? p.namedLawBoost : 0);
       bm25.forEach((r, i) => {
         const e = entry(r.unitId);
+        if (!e.score && named(r)) {
+          e.score += named(r);
+          e.match.reference = 'law';
+        }
         e.score += p.fusion.bm25 / (p.fusion.k + i + 1);
         e.match.bm25 = r.score;
       });
       vector.forEach((r, i) => {
         const e = entry(r.unitId);
+        if (!e.score && named(r)) {
+          e.score += named(r);
+          e.match.reference = 'law';
+        }
         e.score += (mode === 'vector' ? 1 : p.fusion.vector) / (p.fusion.k + i + 1);
         e.match.vector = r.score;
       });
@@ -181,8 +194,9 @@ export function createSearcher(deps: SearcherDeps): Searcher {
         e.score += how === 'unit' ? 10 : 1;
         e.match.reference = how;
       }
+      // (entries created above for references carry their boost; law boosts were added on first sight)
       const ranked = [...fused].sort((x, y) => y[1].score - x[1].score || x[0] - y[0]);
-      const ids = ranked.slice(0, Math.max(k * 3, 30)).map(([id]) => id);
+      const ids = ranked.slice(0, k + 10).map(([id]) => id);
       const details = await time('details', () => loadUnits(db, ids));
 
       let hits: SearchHit[] = [];
@@ -191,12 +205,17 @@ export function createSearcher(deps: SearcherDeps): Searcher {
         if (!d) continue;
         if (!opts.includeRepealed && d.status === 'repealed') continue;
         if (opts.kinds?.length && !opts.kinds.includes(d.kind)) continue;
-        const named = refs.namedDocs.has(d.documentId);
-        hits.push({ ...d, score: f.score + (named ? p.namedLawBoost : 0), match: named && !f.match.reference ? { ...f.match, reference: 'law' } : f.match });
+        hits.push({ ...d, score: f.score, match: f.match });
       }
       hits.sort((x, y) => y.score - x.score || x.unitId - y.unitId);
       hits = await time('rerank', () => reranker.rerank(a.text, hits));
-      return { query: a, hits: hits.slice(0, k), timings };
+      hits = hits.slice(0, k);
+      let restored: string | null = null;
+      if (lacksDiacritics(a.text) && hits.length) {
+        const r = restoreDiacritics(a.text, buildAccentModel(hits.slice(0, 5).map((h) => `${h.title ?? ''}\n${h.text}`)));
+        restored = r !== a.text ? r : null;
+      }
+      return { query: a, restored, hits, timings };
     },
   };
 }
