@@ -10,7 +10,7 @@ import { ingestPaths } from './ingest/pipeline.ts';
 import { loadProjectRegistry } from './ingest/registry.ts';
 import { storeStats } from './ingest/stats.ts';
 import { createLogger } from './log.ts';
-import { createSearcher } from './retrieval/search.ts';
+import { createConfiguredSearcher } from './retrieval/search.ts';
 import { loadLexicon } from './text/lexicon.ts';
 
 export const PROJECT_DATA_DIR = fileURLToPath(new URL('../data/', import.meta.url));
@@ -32,7 +32,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const embedder = await createEmbedder(config);
   let readiness: Readiness = { phase: 'migrating' };
   const db = await openDb(config, embedder.dim);
-  const searcher = createSearcher({ db, embedder, lexicon: loadLexicon() });
+  const searcher = await createConfiguredSearcher(config, db, embedder, loadLexicon());
   const app = createApp({ config, db, embedder, searcher, readiness: () => readiness, log, now: () => new Date() });
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {

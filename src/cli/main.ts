@@ -9,7 +9,7 @@ import { storeStats } from '../ingest/stats.ts';
 import { INGEST_KINDS, type IngestKind } from '../ingest/types.ts';
 import { progressReporter } from './progress.ts';
 import { loadLexicon } from '../text/lexicon.ts';
-import { createSearcher } from '../retrieval/search.ts';
+import { createConfiguredSearcher } from '../retrieval/search.ts';
 import { EvalSetError, loadQuestionSet } from '../eval/sets.ts';
 import { runEval, type EvalReport } from '../eval/runner.ts';
 import { formatReport, writeHtmlReport } from '../eval/report.ts';
@@ -110,8 +110,8 @@ async function cmdSearch(args: string[], config: Config): Promise<number> {
   const k = parseK(values.k, 10);
   const kinds = typeof values.kind === 'string' ? values.kind.split(',').map((x) => x.trim()) : undefined;
   for (const kind of kinds ?? []) if (!(UNIT_KINDS as readonly string[]).includes(kind)) throw new UsageError(`--kind must list unit kinds (${UNIT_KINDS.join(', ')}); got "${kind}"`);
-  const result = await withStore(config, ({ db, embedder }) =>
-    createSearcher({ db, embedder, lexicon: loadLexicon() }).search(q, { k, kinds: kinds as (typeof UNIT_KINDS)[number][] | undefined }),
+  const result = await withStore(config, async ({ db, embedder }) =>
+    (await createConfiguredSearcher(config, db, embedder, loadLexicon())).search(q, { k, kinds: kinds as (typeof UNIT_KINDS)[number][] | undefined }),
   );
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ query: q, restoredQuery: result.restored, hits: result.hits.map(({ text, ...h }) => ({ ...h, snippet: text.slice(0, 240) })) })}\n`);
@@ -145,8 +145,8 @@ async function cmdEval(args: string[], config: Config): Promise<number> {
     if (e instanceof EvalSetError) throw new UsageError(e.message);
     throw e;
   }
-  const report: EvalReport = await withStore(config, ({ db, embedder }) =>
-    runEval({ db, embedder, searcher: createSearcher({ db, embedder, lexicon: loadLexicon() }) }, values.set as string, loaded.questions, {
+  const report: EvalReport = await withStore(config, async ({ db, embedder }) =>
+    runEval({ db, embedder, searcher: await createConfiguredSearcher(config, db, embedder, loadLexicon()) }, values.set as string, loaded.questions, {
       k,
       peer: Boolean(values.peer),
       stripDiacritics: Boolean(values['strip-diacritics']),
@@ -193,7 +193,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`hoidap: ${e.message}\n\n`);
       return usage(EXIT.usage);
     }
-    if (e instanceof Error && (e instanceof ConfigError || e instanceof DbOpenError || e instanceof EmbedderLoadError || e.name === 'StartupError')) {
+    if (e instanceof Error && (e instanceof ConfigError || e instanceof DbOpenError || e instanceof EmbedderLoadError || e.name === 'RerankerLoadError' || e.name === 'StartupError')) {
       process.stderr.write(`hoidap: ${e.message}\n`);
       return EXIT.failed;
     }

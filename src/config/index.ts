@@ -36,6 +36,7 @@ const schema = z.object({
   EMBEDDING_BASE_URL: z.preprocess(emptyAsUndefined, httpUrl()),
   EMBEDDING_MODEL: optionalString,
   EMBEDDING_API_KEY: optionalString,
+  RERANKER_MODEL_PATH: optionalString,
   LLM_PROVIDER: z.preprocess(emptyAsUndefined, z.enum(['none', 'openai', 'ollama']).default('none')),
   LLM_BASE_URL: z.preprocess(emptyAsUndefined, httpUrl()),
   LLM_MODEL: optionalString,
@@ -66,6 +67,8 @@ export interface Config {
     model: string | undefined;
     apiKey: string | undefined;
   };
+  /** Optional ONNX cross-encoder for reranking search results. */
+  rerankerModelPath: string | undefined;
   llm: { provider: Env['LLM_PROVIDER']; baseUrl: string | undefined; model: string | undefined; apiKey: string | undefined };
   stt: { baseUrl: string | undefined; model: string | undefined };
   zalo: {
@@ -110,6 +113,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     embedder: { kind: e.EMBEDDER, modelPath: e.EMBEDDING_MODEL_PATH, baseUrl: e.EMBEDDING_BASE_URL, model: e.EMBEDDING_MODEL, apiKey: e.EMBEDDING_API_KEY },
+    rerankerModelPath: e.RERANKER_MODEL_PATH,
     llm: { provider: e.LLM_PROVIDER, baseUrl: e.LLM_BASE_URL, model: e.LLM_MODEL, apiKey: e.LLM_API_KEY },
     stt: { baseUrl: e.STT_BASE_URL, model: e.STT_MODEL },
     zalo: {

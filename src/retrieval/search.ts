@@ -90,6 +90,12 @@ export interface SearcherDeps {
   params?: Partial<RetrievalParams>;
 }
 
+/** The searcher for a configuration: lexicon from data/lexicon, and the ONNX reranker if RERANKER_MODEL_PATH is set. */
+export async function createConfiguredSearcher(config: { rerankerModelPath: string | undefined }, db: Db, embedder: Embedder, lexicon: Lexicon): Promise<Searcher> {
+  const reranker = config.rerankerModelPath ? await (await import('./rerank.ts')).createOnnxReranker(config.rerankerModelPath) : undefined;
+  return createSearcher({ db, embedder, lexicon, ...(reranker ? { reranker } : {}) });
+}
+
 export function createSearcher(deps: SearcherDeps): Searcher {
   const { db, embedder, lexicon } = deps;
   const reranker = deps.reranker ?? identityReranker;
@@ -212,7 +218,8 @@ export function createSearcher(deps: SearcherDeps): Searcher {
       hits = hits.slice(0, k);
       let restored: string | null = null;
       if (lacksDiacritics(a.text) && hits.length) {
-        const r = restoreDiacritics(a.text, buildAccentModel(hits.slice(0, 5).map((h) => `${h.title ?? ''}\n${h.text}`)));
+        // The vocabulary of the best few hits (their opening text) is enough, and cheap.
+        const r = restoreDiacritics(a.text, buildAccentModel(hits.slice(0, 4).map((h) => `${h.title ?? ''}\n${h.text.slice(0, 3000)}`)));
         restored = r !== a.text ? r : null;
       }
       return { query: a, restored, hits, timings };

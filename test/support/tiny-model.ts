@@ -8,7 +8,7 @@ import protobuf from 'protobufjs';
 const ONNX_PROTO = `
 syntax = "proto3";
 package onnx;
-message AttributeProto { string name = 1; int64 i = 3; int32 type = 20; }
+message AttributeProto { string name = 1; int64 i = 3; repeated int64 ints = 8; int32 type = 20; }
 message OperatorSetIdProto { string domain = 1; int64 version = 2; }
 message TensorProto { repeated int64 dims = 1; int32 data_type = 2; repeated float float_data = 4 [packed = true]; string name = 8; }
 message NodeProto { repeated string input = 1; repeated string output = 2; string name = 3; string op_type = 4; repeated AttributeProto attribute = 5; }
@@ -28,12 +28,22 @@ function rng(seed: number) {
   return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
 }
 
-export function buildTinyModel(dir: string, words: string[], dim = 16): string {
+/**
+ * `marker`: for the classifier head, the one word whose presence raises the logit (its embedding
+ * is [1, 0…], every other row has 0 in the first dimension, and the classifier reads only that
+ * dimension), so a test knows which passage must win.
+ */
+export function buildTinyModel(dir: string, words: string[], dim = 16, head: 'embedding' | 'classifier' = 'embedding', marker?: string): string {
   const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', ...words];
   const root = protobuf.parse(ONNX_PROTO).root;
   const Model = root.lookupType('onnx.ModelProto');
   const rand = rng(42);
-  const table = Array.from({ length: vocab.length * dim }, () => rand());
+  const table = Array.from({ length: vocab.length * dim }, (_, i) => {
+    if (head !== 'classifier' || !marker) return rand();
+    const [row, col] = [Math.floor(i / dim), i % dim];
+    if (col === 0) return vocab[row] === marker ? 1 : 0;
+    return vocab[row] === marker ? 0 : rand();
+  });
   const shape = (...d: (number | string)[]) => ({ dim: d.map((x) => (typeof x === 'number' ? { dimValue: x } : { dimParam: x })) });
   const model = Model.create({
     irVersion: 8,
@@ -41,15 +51,40 @@ export function buildTinyModel(dir: string, words: string[], dim = 16): string {
     opsetImport: [{ domain: '', version: 13 }],
     graph: {
       name: 'tiny',
-      node: [{ input: ['embeddings', 'input_ids'], output: ['last_hidden_state'], name: 'gather', opType: 'Gather', attribute: [{ name: 'axis', i: 0, type: 2 }] }],
-      initializer: [{ name: 'embeddings', dataType: FLOAT, dims: [vocab.length, dim], floatData: table }],
+      node: [
+        { input: ['embeddings', 'input_ids'], output: ['last_hidden_state'], name: 'gather', opType: 'Gather', attribute: [{ name: 'axis', i: 0, type: 2 }] },
+        // classifier head: mean over the sequence, then one linear unit → logits [batch, 1]
+        ...(head === 'classifier'
+          ? [
+              { input: ['last_hidden_state'], output: ['pooled'], name: 'mean', opType: 'ReduceMean', attribute: [{ name: 'axes', ints: [1], type: 7 }, { name: 'keepdims', i: 0, type: 2 }] },
+              { input: ['pooled', 'classifier'], output: ['logits'], name: 'score', opType: 'MatMul' },
+            ]
+          : []),
+      ],
+      initializer: [
+        { name: 'embeddings', dataType: FLOAT, dims: [vocab.length, dim], floatData: table },
+        ...(head === 'classifier'
+          ? [{ name: 'classifier', dataType: FLOAT, dims: [dim, 1], floatData: Array.from({ length: dim }, (_, i) => (marker ? (i === 0 ? 1 : 0) : rand())) }]
+          : []),
+      ],
       input: [{ name: 'input_ids', type: { tensorType: { elemType: INT64, shape: shape('batch', 'sequence') } } }],
-      output: [{ name: 'last_hidden_state', type: { tensorType: { elemType: FLOAT, shape: shape('batch', 'sequence', dim) } } }],
+      output:
+        head === 'classifier'
+          ? [{ name: 'logits', type: { tensorType: { elemType: FLOAT, shape: shape('batch', 1) } } }]
+          : [{ name: 'last_hidden_state', type: { tensorType: { elemType: FLOAT, shape: shape('batch', 'sequence', dim) } } }],
     },
   });
   mkdirSync(join(dir, 'onnx'), { recursive: true });
   writeFileSync(join(dir, 'onnx', 'model.onnx'), Model.encode(model).finish());
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ model_type: 'bert', hidden_size: dim, vocab_size: vocab.length }));
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify({
+      model_type: 'bert',
+      hidden_size: dim,
+      vocab_size: vocab.length,
+      ...(head === 'classifier' ? { architectures: ['BertForSequenceClassification'], num_labels: 1, id2label: { 0: 'LABEL_0' }, label2id: { LABEL_0: 0 } } : {}),
+    }),
+  );
   const ids = Object.fromEntries(vocab.map((w, i) => [w, i]));
   const special = (t: string) => ({ id: ids[t], content: t, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
   writeFileSync(
