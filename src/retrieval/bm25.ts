@@ -18,8 +18,10 @@ export interface Bm25Params {
   titleWeight: number;
   /** At most this many body terms (the rarest) are scored. */
   maxTerms: number;
+  /** At most this many title-field terms (the rarest) are scored. */
+  maxTitleTerms: number;
 }
-export const DEFAULT_BM25: Bm25Params = { k1: 1.2, b: 0.75, maxDfRatio: 0.2, titleWeight: 0.3, maxTerms: 40 };
+export const DEFAULT_BM25: Bm25Params = { k1: 1.2, b: 0.75, maxDfRatio: 0.2, titleWeight: 0.3, maxTerms: 40, maxTitleTerms: 40 };
 
 export interface ScoredUnit {
   unitId: number;
@@ -57,7 +59,11 @@ export async function bm25Search(db: Queryable, terms: QueryTerm[], limit: numbe
   const present = new Set(dfs.map((d) => d.term));
   const kept = [
     ...keptBody,
-    ...keptBody.filter((d) => present.has(`${TITLE_PREFIX}${d.term}`)).map((d) => ({ term: `${TITLE_PREFIX}${d.term}`, df: bodyDf.get(d.term)! })),
+    ...keptBody
+      .filter((d) => present.has(`${TITLE_PREFIX}${d.term}`))
+      .sort((a, b) => a.df - b.df || (a.term < b.term ? -1 : 1))
+      .slice(0, p.maxTitleTerms)
+      .map((d) => ({ term: `${TITLE_PREFIX}${d.term}`, df: bodyDf.get(d.term)! })),
   ];
   const weight = new Map(terms.map((t) => [t.term, t.weight]));
   const rows = await db.query<{ unit_id: number; document_id: number; score: number }>(
