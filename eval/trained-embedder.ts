@@ -11,11 +11,10 @@ import { createEmbedder } from '../src/embed/index.ts';
 import { lexicalText } from '../src/ingest/store.ts';
 import { emptyMeta, type UnitInput } from '../src/ingest/types.ts';
 import { mean, recallAt, reciprocalRank } from '../src/eval/metrics.ts';
+import { goldResolver } from '../src/eval/runner.ts';
 import { loadQuestionSet, type GoldSource } from '../src/eval/sets.ts';
 import { createSearcher } from '../src/retrieval/search.ts';
-import { docNumberKey } from '../src/text/legal.ts';
 import { loadLexicon } from '../src/text/lexicon.ts';
-import { looseKey } from '../src/text/normalize.ts';
 import { termCounts } from '../src/text/terms.ts';
 
 const RANK = 160;
@@ -104,7 +103,10 @@ for (const c of counts) {
 }
 // Randomised range finder with two power iterations: Q spans the top term-space directions.
 const k = RANK;
-let omega = new Float64Array(N * k).map(() => Math.random() * 2 - 1);
+// Seeded, so the trial gives the same figures on every run.
+let seed = 12345;
+const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+const omega = new Float64Array(N * k).map(() => rand());
 let q = mulX(m, omega, k);
 orthonormalise(q, m.nTerms, k);
 for (let it = 0; it < 2; it++) {
@@ -146,18 +148,11 @@ function lsaRank(text: string, top = 50): number[] {
 }
 
 // gold → unit ids
-const lawDocs = new Map<string, number>();
-const procDocs = new Map<string, number>();
-for (const d of await db.query<{ id: number; kind: string; number: string | null; name: string; aliases: string[] }>("SELECT id, kind, number, name, aliases FROM documents")) {
-  if (d.kind === 'procedure' && d.number) procDocs.set(d.number, d.id);
-  if (d.kind !== 'law') continue;
-  if (d.number) lawDocs.set(`n:${docNumberKey(d.number)}`, d.id);
-  for (const n of [d.name, ...(d.aliases ?? [])]) lawDocs.set(/\d+\/\d{4}\//.test(n) ? `n:${docNumberKey(n)}` : `k:${looseKey(n)}`, d.id);
-}
+const resolveGold = await goldResolver(db);
 const unitByKey = new Map(rows.map((r) => [`${r.document_id}:${r.unit_key}`, r.id]));
 const goldUnit = (g: GoldSource) => {
-  const doc = g.kind === 'procedure' ? procDocs.get(g.code) : lawDocs.get(`n:${docNumberKey(g.law)}`) ?? lawDocs.get(`k:${looseKey(g.law)}`);
-  return doc === undefined ? undefined : unitByKey.get(`${doc}:${g.kind === 'procedure' ? 'procedure' : `article:${g.article}`}`);
+  const r = resolveGold(g);
+  return r ? unitByKey.get(`${r.documentId}:${r.unitKey}`) : undefined;
 };
 
 const searcher = createSearcher({ db, embedder, lexicon: loadLexicon() });

@@ -52,7 +52,7 @@ interface UnitKey {
 }
 
 /** Gold sources → (document, unit key) pairs, matching laws by number or name, ignoring case and diacritics. */
-async function goldResolver(db: Db): Promise<(g: GoldSource) => UnitKey | null> {
+export async function goldResolver(db: Db): Promise<(g: GoldSource) => UnitKey | null> {
   const docs = await db.query<{ id: number; kind: string; number: string | null; name: string; aliases: string[] }>(
     "SELECT id, kind, number, name, aliases FROM documents WHERE kind IN ('law', 'procedure')",
   );
