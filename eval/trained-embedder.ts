@@ -29,33 +29,19 @@ interface Sparse {
   val: Float64Array[];
 }
 
-function mulX(m: Sparse, v: Float64Array, k: number): Float64Array {
-  // X (terms × units) times V (units × k) → terms × k
-  const out = new Float64Array(m.nTerms * k);
+/**
+ * Sparse products with X (terms × units), stored by unit: `toTerms` gives X·A (A: units × k → terms × k),
+ * otherwise Xᵀ·A (A: terms × k → units × k).
+ */
+function mul(m: Sparse, a: Float64Array, k: number, toTerms: boolean): Float64Array {
+  const out = new Float64Array((toTerms ? m.nTerms : m.nUnits) * k);
   for (let u = 0; u < m.nUnits; u++) {
-    const vi = u * k;
     const idx = m.idx[u]!;
     const val = m.val[u]!;
     for (let j = 0; j < idx.length; j++) {
-      const o = idx[j]! * k;
+      const [o, i] = toTerms ? [idx[j]! * k, u * k] : [u * k, idx[j]! * k];
       const w = val[j]!;
-      for (let c = 0; c < k; c++) out[o + c]! += w * v[vi + c]!;
-    }
-  }
-  return out;
-}
-
-function mulXt(m: Sparse, t: Float64Array, k: number): Float64Array {
-  // X^T (units × terms) times T (terms × k) → units × k
-  const out = new Float64Array(m.nUnits * k);
-  for (let u = 0; u < m.nUnits; u++) {
-    const o = u * k;
-    const idx = m.idx[u]!;
-    const val = m.val[u]!;
-    for (let j = 0; j < idx.length; j++) {
-      const ti = idx[j]! * k;
-      const w = val[j]!;
-      for (let c = 0; c < k; c++) out[o + c]! += w * t[ti + c]!;
+      for (let c = 0; c < k; c++) out[o + c]! += w * a[i + c]!;
     }
   }
   return out;
@@ -107,16 +93,16 @@ const k = RANK;
 let seed = 12345;
 const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
 const omega = new Float64Array(N * k).map(() => rand());
-let q = mulX(m, omega, k);
+let q = mul(m, omega, k, true);
 orthonormalise(q, m.nTerms, k);
 for (let it = 0; it < 2; it++) {
-  const z = mulXt(m, q, k);
+  const z = mul(m, q, k, false);
   orthonormalise(z, N, k);
-  q = mulX(m, z, k);
+  q = mul(m, z, k, true);
   orthonormalise(q, m.nTerms, k);
 }
 // Unit vectors: projections of the units onto Q (X^T Q), normalised.
-const unitVecs = mulXt(m, q, k);
+const unitVecs = mul(m, q, k, false);
 for (let u = 0; u < N; u++) {
   let n = 0;
   for (let c = 0; c < k; c++) n += unitVecs[u * k + c]! ** 2;

@@ -30,10 +30,6 @@ export class DocumentRegistry {
   resolve(numberOrName: string): GazetteEntry | undefined {
     return this.byNumber.get(docNumberKey(numberOrName)) ?? this.byName.get(looseKey(numberOrName));
   }
-
-  get size(): number {
-    return new Set([...this.byNumber.values(), ...this.byName.values()]).size;
-  }
 }
 
 /** Identity key of a law: its number when known, else its folded name. */

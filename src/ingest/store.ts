@@ -186,16 +186,9 @@ async function insertUnits(tx: Queryable, embedder: Embedder, documentId: number
 
 /** The text BM25 ranks a unit by: its own text plus the names a citizen would search it by. */
 export function lexicalText(meta: DocumentMeta, unit: UnitInput): string {
-  switch (unit.kind) {
-    case 'law_article':
-      return `${documentLabel(meta)} ${meta.aliases.join(' ')}\n${unit.label}. ${unit.text}`;
-    case 'procedure':
-      return `${unit.title ?? ''}\n${unit.text}`;
-    case 'qa':
-      return `${unit.title ?? ''}\n${unit.text}`;
-    default:
-      return `${unit.title ?? ''}\n${unit.text}`;
-  }
+  // An article is searched by its law's name and aliases too ("luật cư trú", "BLDS").
+  if (unit.kind === 'law_article') return `${documentLabel(meta)} ${meta.aliases.join(' ')}\n${unit.label}. ${unit.text}`;
+  return `${unit.title ?? ''}\n${unit.text}`;
 }
 
 export const TITLE_PREFIX = 't:';

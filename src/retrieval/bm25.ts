@@ -38,7 +38,6 @@ export async function bm25Search(db: Queryable, terms: QueryTerm[], limit: numbe
   if (!terms.length) return [];
   // Each term is looked up in the body and, with the title prefix, in the title field.
   terms = p.titleWeight > 0 ? [...terms, ...terms.map((t) => ({ term: `${TITLE_PREFIX}${t.term}`, weight: t.weight * p.titleWeight }))] : terms;
-  // (body dfs for every title term are fetched with the same query: both spellings are in `terms`)
   // One round trip for the collection size and the document frequencies of the query terms.
   const dfs = await db.query<{ term: string; df: number; n: number }>(
     'SELECT term, df, (SELECT count(*) FROM bm25_docs)::float8 AS n FROM bm25_terms WHERE term = ANY($1::text[]) AND df > 0',

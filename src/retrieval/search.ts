@@ -200,7 +200,6 @@ export function createSearcher(deps: SearcherDeps): Searcher {
         e.score += how === 'unit' ? 10 : 1;
         e.match.reference = how;
       }
-      // (entries created above for references carry their boost; law boosts were added on first sight)
       const ranked = [...fused].sort((x, y) => y[1].score - x[1].score || x[0] - y[0]);
       const ids = ranked.slice(0, k + 10).map(([id]) => id);
       const details = await time('details', () => loadUnits(db, ids));

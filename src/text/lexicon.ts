@@ -33,5 +33,3 @@ export function loadLexicon(dir = LEXICON_DIR): Lexicon {
   }
   return { abbreviations: map, synonyms: syn.map((g) => g.terms.map((t) => foldedSyllables(t).join(' ')).filter(Boolean)) };
 }
-
-export const emptyLexicon: Lexicon = { abbreviations: new Map(), synonyms: [] };
