@@ -1,13 +1,15 @@
-// createApp(deps): mounts the feature routers and the single error handler.
-import { Hono } from 'hono';
+// createApp(deps): mounts the feature routers, the OpenAPI document and the single error handler.
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { answerRoutes } from './answer/routes.ts';
+import type { AnswerService } from './answer/pipeline.ts';
 import type { Config } from './config/index.ts';
 import type { Db } from './db/index.ts';
 import type { Embedder } from './embed/index.ts';
 import { healthRoutes } from './health/routes.ts';
+import { AppError, onError, type Logger } from './http/errors.ts';
+import { t } from './messages.ts';
 import { searchRoutes } from './retrieval/routes.ts';
 import type { Searcher } from './retrieval/search.ts';
-import { onError, type Logger } from './http/errors.ts';
-import { t } from './messages.ts';
 
 export interface Readiness {
   phase: 'migrating' | 'ingesting' | 'ready';
@@ -19,15 +21,30 @@ export interface AppDeps {
   db: Db;
   embedder: Embedder;
   searcher: Searcher;
+  answers: AnswerService;
   readiness: () => Readiness;
   log: Logger;
   now: () => Date;
 }
 
 export function createApp(deps: AppDeps) {
-  const app = new Hono();
+  const app = new OpenAPIHono();
+  // Answers given while the first ingestion runs would escalate what the store is about to know.
+  app.use('/v1/ask', async (_c, next) => {
+    if (deps.readiness().phase !== 'ready') throw new AppError(503, 'starting', t('starting'));
+    await next();
+  });
   app.route('/', healthRoutes(deps));
   app.route('/', searchRoutes(deps));
+  app.route('/', answerRoutes(deps));
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'hoidap',
+      version: '0.1.0',
+      description: 'Cited answers from Vietnamese laws, procedures and Q&A; what cannot be answered goes to the responsible agency.',
+    },
+  });
   app.notFound((c) => c.json({ error: { code: 'not_found', message: t('notFound') } }, 404));
   app.onError(onError(deps.log));
   return app;

@@ -1,6 +1,7 @@
 // Node entry: open the store, fill it from data/ on first start, serve HTTP.
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
+import { createConfiguredAnswerService } from './answer/index.ts';
 import { createApp, type Readiness } from './app.ts';
 import { progressReporter } from './cli/progress.ts';
 import type { Config } from './config/index.ts';
@@ -32,8 +33,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const embedder = await createEmbedder(config);
   let readiness: Readiness = { phase: 'migrating' };
   const db = await openDb(config, embedder.dim);
-  const searcher = await createConfiguredSearcher(config, db, embedder, loadLexicon());
-  const app = createApp({ config, db, embedder, searcher, readiness: () => readiness, log, now: () => new Date() });
+  const lexicon = loadLexicon();
+  const searcher = await createConfiguredSearcher(config, db, embedder, lexicon);
+  const now = () => new Date();
+  const answers = await createConfiguredAnswerService(config, { db, searcher, lexicon, log, now });
+  const app = createApp({ config, db, embedder, searcher, answers, readiness: () => readiness, log, now });
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));

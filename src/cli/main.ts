@@ -1,4 +1,4 @@
-// `hoidap` command line: serve | ingest | stats.
+// `hoidap` command line: serve | ingest | stats | search | ask | eval.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config/index.ts';
 import { DbOpenError, openDb } from '../db/index.ts';
@@ -13,6 +13,9 @@ import { createConfiguredSearcher } from '../retrieval/search.ts';
 import { EvalSetError, loadQuestionSet } from '../eval/sets.ts';
 import { runEval, type EvalReport } from '../eval/runner.ts';
 import { formatReport, writeHtmlReport } from '../eval/report.ts';
+import { createConfiguredAnswerService } from '../answer/index.ts';
+import { conversationExists } from '../answer/store.ts';
+import { createLogger } from '../log.ts';
 
 /** Exit codes: 0 done, 1 failed, 2 bad usage, 3 done but some input was skipped. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3 } as const;
@@ -22,6 +25,8 @@ const USAGE = `Cách dùng / usage:
   hoidap ingest <path…> [--kind K] [--json]      ingest files or folders (K: ${INGEST_KINDS.join('|')})
   hoidap stats [--json]                          what the store holds
   hoidap search "<query>" [--k 10] [--kind K,…] [--json]
+  hoidap ask "<question>" [--lang vi|en] [--conversation ID] [--json]
+                                                 answer once (--json prints the /v1/ask response)
   hoidap eval --set <file> [--k 10] [--json] [--peer] [--strip-diacritics] [--mode hybrid|bm25|vector] [--report out.html]
 
 Exit codes: 0 done, 1 failed, 2 bad usage, 3 done but some input was skipped.`;
@@ -123,6 +128,41 @@ async function cmdSearch(args: string[], config: Config): Promise<number> {
   return EXIT.ok;
 }
 
+async function answering(config: Config, db: Awaited<ReturnType<typeof openDb>>, embedder: Awaited<ReturnType<typeof createEmbedder>>) {
+  const lexicon = loadLexicon();
+  const searcher = await createConfiguredSearcher(config, db, embedder, lexicon);
+  // Logs of the answer path go to stderr only when asked for (LOG_LEVEL=debug); stdout stays the answer.
+  const log = config.logLevel === 'debug' ? createLogger('debug') : () => {};
+  const answers = await createConfiguredAnswerService(config, { db, searcher, lexicon, log, now: () => new Date() });
+  return { searcher, answers };
+}
+
+async function cmdAsk(args: string[], config: Config): Promise<number> {
+  const { values, positionals } = parse(args, { lang: { type: 'string' }, conversation: { type: 'string' }, json: { type: 'boolean', default: false } }, true);
+  if (values.help) return usage();
+  const question = positionals.join(' ');
+  if (!question.trim()) throw new UsageError('ask needs a question');
+  const lang = values.lang;
+  if (lang !== undefined && lang !== 'vi' && lang !== 'en') throw new UsageError(`--lang must be vi or en; got "${String(lang)}"`);
+  const conversationId = typeof values.conversation === 'string' ? values.conversation : undefined;
+  const r = await withStore(config, async ({ db, embedder }) => {
+    if (conversationId && !(await conversationExists(db, conversationId))) throw new UsageError(`--conversation ${conversationId}: no such conversation`);
+    const { answers } = await answering(config, db, embedder);
+    return answers.ask({ question, conversationId, lang, channel: 'cli' });
+  });
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(r)}\n`);
+    return EXIT.ok;
+  }
+  process.stdout.write(`${r.answer}\n`);
+  if (r.citations.length) {
+    process.stdout.write('\n');
+    for (const c of r.citations) process.stdout.write(`[${c.n}] ${c.ref}${c.url ? ` — ${c.url}` : ''}\n    “${c.quote.replace(/\s+/g, ' ').slice(0, 240)}”\n`);
+  }
+  process.stdout.write(`\n(${r.status}; conversation ${r.conversationId})\n`);
+  return EXIT.ok;
+}
+
 async function cmdEval(args: string[], config: Config): Promise<number> {
   const { values } = parse(args, {
     set: { type: 'string' },
@@ -145,14 +185,15 @@ async function cmdEval(args: string[], config: Config): Promise<number> {
     if (e instanceof EvalSetError) throw new UsageError(e.message);
     throw e;
   }
-  const report: EvalReport = await withStore(config, async ({ db, embedder }) =>
-    runEval({ db, embedder, searcher: await createConfiguredSearcher(config, db, embedder, loadLexicon()) }, values.set as string, loaded.questions, {
+  const report: EvalReport = await withStore(config, async ({ db, embedder }) => {
+    const { searcher, answers } = await answering(config, db, embedder);
+    return runEval({ db, embedder, searcher, answers }, values.set as string, loaded.questions, {
       k,
       peer: Boolean(values.peer),
       stripDiacritics: Boolean(values['strip-diacritics']),
       mode: mode as 'hybrid' | 'bm25' | 'vector',
-    }),
-  );
+    });
+  });
   if (typeof values.report === 'string') await writeHtmlReport(values.report, [report]);
   if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
   else process.stdout.write(`${formatReport(report)}\n`);
@@ -184,7 +225,7 @@ export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') return usage(cmd ? EXIT.ok : EXIT.usage);
-    const commands: Record<string, (a: string[], c: Config) => Promise<number>> = { serve: cmdServe, ingest: cmdIngest, stats: cmdStats, search: cmdSearch, eval: cmdEval };
+    const commands: Record<string, (a: string[], c: Config) => Promise<number>> = { serve: cmdServe, ingest: cmdIngest, stats: cmdStats, search: cmdSearch, ask: cmdAsk, eval: cmdEval };
     const run = commands[cmd];
     if (!run) throw new UsageError(`unknown command "${cmd}"`);
     return await run(rest, loadConfig());

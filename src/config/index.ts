@@ -41,6 +41,8 @@ const schema = z.object({
   LLM_BASE_URL: z.preprocess(emptyAsUndefined, httpUrl()),
   LLM_MODEL: optionalString,
   LLM_API_KEY: optionalString,
+  LLM_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number').min(100, 'must be at least 100').max(300_000, 'must be at most 300000').default(20_000)),
+  ANSWER_MIN_CONFIDENCE: z.preprocess(emptyAsUndefined, z.coerce.number().min(0, 'must be 0–1').max(1, 'must be 0–1').optional()),
   STT_BASE_URL: z.preprocess(emptyAsUndefined, httpUrl()),
   STT_MODEL: optionalString,
   ZALO_APP_ID: optionalString,
@@ -69,7 +71,9 @@ export interface Config {
   };
   /** Optional ONNX cross-encoder for reranking search results. */
   rerankerModelPath: string | undefined;
-  llm: { provider: Env['LLM_PROVIDER']; baseUrl: string | undefined; model: string | undefined; apiKey: string | undefined };
+  llm: { provider: Env['LLM_PROVIDER']; baseUrl: string | undefined; model: string | undefined; apiKey: string | undefined; timeoutMs: number };
+  /** Overrides the calibrated escalation threshold of the answer pipeline. */
+  answerMinConfidence: number | undefined;
   stt: { baseUrl: string | undefined; model: string | undefined };
   zalo: {
     appId: string | undefined;
@@ -114,7 +118,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     embedder: { kind: e.EMBEDDER, modelPath: e.EMBEDDING_MODEL_PATH, baseUrl: e.EMBEDDING_BASE_URL, model: e.EMBEDDING_MODEL, apiKey: e.EMBEDDING_API_KEY },
     rerankerModelPath: e.RERANKER_MODEL_PATH,
-    llm: { provider: e.LLM_PROVIDER, baseUrl: e.LLM_BASE_URL, model: e.LLM_MODEL, apiKey: e.LLM_API_KEY },
+    llm: { provider: e.LLM_PROVIDER, baseUrl: e.LLM_BASE_URL, model: e.LLM_MODEL, apiKey: e.LLM_API_KEY, timeoutMs: e.LLM_TIMEOUT_MS },
+    answerMinConfidence: e.ANSWER_MIN_CONFIDENCE,
     stt: { baseUrl: e.STT_BASE_URL, model: e.STT_MODEL },
     zalo: {
       appId: e.ZALO_APP_ID,

@@ -10,6 +10,8 @@ import { docNumberKey } from '../text/legal.ts';
 import { looseKey, stripDiacritics } from '../text/normalize.ts';
 import { mean, ndcgAt, percentile, recallAt, reciprocalRank } from './metrics.ts';
 import type { EvalQuestion, GoldSource } from './sets.ts';
+import type { AnswerService } from '../answer/pipeline.ts';
+import { runAnswerEval, type AnswerMetrics, type AnswerMiss } from './answers.ts';
 
 export interface RankingMetrics {
   recall_at_1: number;
@@ -31,7 +33,9 @@ export interface EvalReport extends RankingMetrics {
   n: number;
   k: number;
   variant: 'accented' | 'unaccented';
-  answer: null;
+  /** Filled when the set says what to expect (own format with `expect`, `facts` or `history`). */
+  answer: AnswerMetrics | null;
+  answer_misses?: AnswerMiss[];
   latency_ms: { p50: number; p95: number; knn_floor_p50: number; knn_floor_p95: number };
   unresolved_gold: number;
   misses: Miss[];
@@ -113,8 +117,19 @@ async function buildPeer(db: Db): Promise<MiniSearch<{ id: number; text: string 
   return ms;
 }
 
-export async function runEval(deps: { db: Db; embedder: Embedder; searcher: Searcher }, setName: string, questions: EvalQuestion[], opts: EvalOptions): Promise<EvalReport> {
+/** Whether a set carries answer expectations (only the project's own format does). */
+export function hasAnswerExpectations(questions: EvalQuestion[]): boolean {
+  return questions.some((q) => q.expect !== null || q.facts.length > 0 || q.history.length > 0);
+}
+
+export async function runEval(
+  deps: { db: Db; embedder: Embedder; searcher: Searcher; answers?: AnswerService },
+  setName: string,
+  questions: EvalQuestion[],
+  opts: EvalOptions,
+): Promise<EvalReport> {
   const resolve = await goldResolver(deps.db);
+  const answerEval = deps.answers && hasAnswerExpectations(questions) ? await runAnswerEval({ db: deps.db, answers: deps.answers }, questions, { maxMisses: opts.maxMisses ?? 50 }) : null;
   const unitKeys = new Map<number, string>();
   for (const r of await deps.db.query<{ id: number; key: string }>("SELECT u.id, u.document_id || ':' || u.unit_key AS key FROM units u")) unitKeys.set(r.id, r.key);
   const peer = opts.peer ? await buildPeer(deps.db) : null;
@@ -132,7 +147,9 @@ export async function runEval(deps: { db: Db; embedder: Embedder; searcher: Sear
     const goldKeys = new Set(gold.filter((g): g is UnitKey => g !== null).map((g) => `${g.documentId}:${g.unitKey}`));
     unresolved += gold.filter((g) => g === null).length;
     if (!q.gold.length) continue;
-    const text = opts.stripDiacritics ? stripDiacritics(q.text) : q.text;
+    // A follow-up is ranked as the pipeline understood it (rewritten with its history).
+    const asked = answerEval?.understood.get(q.id) ?? q.text;
+    const text = opts.stripDiacritics ? stripDiacritics(asked) : asked;
 
     const t0 = performance.now();
     const res = await deps.searcher.search(text, { k: Math.max(opts.k, 10), mode: opts.mode });
@@ -163,7 +180,8 @@ export async function runEval(deps: { db: Db; embedder: Embedder; searcher: Sear
     k: opts.k,
     variant: opts.stripDiacritics ? 'unaccented' : 'accented',
     ...average(ours),
-    answer: null,
+    answer: answerEval?.metrics ?? null,
+    ...(answerEval ? { answer_misses: answerEval.misses } : {}),
     latency_ms: {
       p50: round(percentile(latency, 50), 1),
       p95: round(percentile(latency, 95), 1),

@@ -8,6 +8,7 @@ import type { SearchHit } from './search.ts';
 const hit = (unitId: number, text: string, reference?: 'unit'): SearchHit => ({
   unitId,
   unitKey: `u${unitId}`,
+  docKey: `d${unitId}`,
   documentId: 1,
   kind: 'procedure',
   docKind: 'procedure',

@@ -23,6 +23,8 @@ export interface SearchHit {
   unitId: number;
   unitKey: string;
   documentId: number;
+  /** The document's identity after normalisation ("law:68/2020/qh14", "procedure:1.002755"). */
+  docKey: string;
   kind: UnitKind;
   docKind: string;
   label: string;
@@ -240,6 +242,7 @@ async function loadUnits(db: Db, ids: number[]): Promise<Map<number, UnitDetails
     id: number;
     unit_key: string;
     document_id: number;
+    doc_key: string;
     kind: UnitKind;
     doc_kind: string;
     label: string;
@@ -250,7 +253,7 @@ async function loadUnits(db: Db, ids: number[]): Promise<Map<number, UnitDetails
     url: string | null;
     text: string;
   }>(
-    `SELECT u.id, u.unit_key, u.document_id, u.kind, d.kind AS doc_kind, u.label, u.title, d.name AS document_name, d.number, d.status,
+    `SELECT u.id, u.unit_key, u.document_id, d.doc_key, u.kind, d.kind AS doc_kind, u.label, u.title, d.name AS document_name, d.number, d.status,
             coalesce(u.url, d.url) AS url, u.text
      FROM units u JOIN documents d ON d.id = u.document_id WHERE u.id = ANY($1)`,
     [ids],
@@ -262,6 +265,7 @@ async function loadUnits(db: Db, ids: number[]): Promise<Map<number, UnitDetails
         unitId: r.id,
         unitKey: r.unit_key,
         documentId: r.document_id,
+        docKey: r.doc_key,
         kind: r.kind,
         docKind: r.doc_kind,
         label: r.label,

@@ -1,0 +1,219 @@
+// The default composer, no LLM: a procedure becomes a compact checklist (documents, where,
+// time, fee, link); a law article becomes the passage that answers, quoted verbatim with the
+// smallest reference that holds it (Điểm / Khoản / Điều). Every number shown is the source's own.
+import { fmt, t, type Lang } from '../messages.ts';
+import type { SearchHit } from '../retrieval/search.ts';
+import { termCounts } from '../text/terms.ts';
+import type { Aspect } from './followup.ts';
+import type { Draft } from './types.ts';
+
+interface Clause {
+  n: string;
+  text: string;
+  points: { p: string; text: string }[];
+}
+interface ArticleStructure {
+  intro?: string;
+  clauses?: Clause[];
+}
+interface ProcedureStructure {
+  code?: string;
+  name?: string;
+  agency?: string | null;
+  address?: string | null;
+  channels?: { channel: string; time: string | null; fee: string | null }[];
+  documents?: { name: string; copies: string | null }[];
+  conditions?: string | null;
+  steps?: string[];
+}
+
+export interface ComposeInput {
+  lang: Lang;
+  /** The question asks for an amount, a duration, an age… */
+  wantsQuantity: boolean;
+  aspects: Aspect[];
+  /** Idf-weighted query terms (folded unigrams and bigrams). */
+  terms: Map<string, number>;
+  /** The units to draw on, best first, with their stored structure. */
+  sources: { hit: SearchHit; structure: Record<string, unknown> }[];
+}
+
+const MAX_DOCUMENTS = 6;
+const MAX_QUOTE = 700;
+
+/** Share of the query's weight a passage covers, lightly penalised by its length. */
+export function passageScore(text: string, terms: Map<string, number>): number {
+  const have = termCounts(text).counts;
+  let total = 0;
+  let got = 0;
+  for (const [term, w] of terms) {
+    total += w;
+    if (have.has(term)) got += w;
+  }
+  if (!total) return 0;
+  return got / total / (1 + text.length / 1500);
+}
+
+interface Passage {
+  text: string;
+  locator: string | null;
+}
+
+/** Candidate passages of an article, each a verbatim span of the article text. */
+function articlePassages(hit: SearchHit, s: ArticleStructure): Passage[] {
+  const out: Passage[] = [];
+  const body = hit.text;
+  const add = (text: string, locator: string | null) => {
+    const trimmed = text.trim();
+    if (trimmed && body.includes(trimmed)) out.push({ text: trimmed, locator });
+  };
+  if (s.intro) for (const sentence of sentences(s.intro)) add(sentence, null);
+  for (const c of s.clauses ?? []) {
+    if (c.text.length <= MAX_QUOTE) add(c.text, `Khoản ${c.n}`);
+    const lead = c.points.length ? c.text.slice(0, c.text.indexOf(c.points[0]!.text)).trim() : c.text;
+    if (lead.length > MAX_QUOTE || !c.points.length) for (const sentence of sentences(lead)) add(sentence, `Khoản ${c.n}`);
+    else if (c.points.length && c.text.length > MAX_QUOTE) add(lead, `Khoản ${c.n}`);
+    for (const p of c.points) if (p.text.length <= MAX_QUOTE) add(p.text, `Điểm ${p.p} Khoản ${c.n}`);
+  }
+  if (!out.length) {
+    // No Khoản: the article's sentences (after its title line).
+    const text = hit.title && body.startsWith(hit.title) ? body.slice(hit.title.length) : body;
+    for (const sentence of sentences(text)) add(sentence, null);
+  }
+  return out;
+}
+
+/** Sentences (or list lines) of a text, each short enough to quote. */
+function sentences(text: string): string[] {
+  const parts = text
+    .split(/\n+/)
+    .flatMap((line) => line.split(/(?<=[.;:?!])\s+(?=[\p{Lu}\d])/u))
+    .map((s) => s.trim())
+    .filter((s) => s.length > 3);
+  return parts.flatMap((s) => (s.length <= MAX_QUOTE ? [s] : []));
+}
+
+function refWithLocator(hit: SearchHit, locator: string | null): string {
+  return locator ? `${locator} ${hit.ref}` : hit.ref;
+}
+
+function pickPassages(hit: SearchHit, structure: Record<string, unknown>, terms: Map<string, number>, wantsQuantity: boolean): Passage[] {
+  const passages = hit.kind === 'law_article' ? articlePassages(hit, structure as ArticleStructure) : textPassages(hit);
+  if (!passages.length) return [];
+  // "Bao lâu / bao nhiêu / mấy tuổi": the passage that states a number is the one that answers.
+  const quantity = (t: string) => (wantsQuantity && /\d|\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn)\b/iu.test(t) ? 1.5 : 1);
+  const scored = passages.map((p) => ({ p, s: passageScore(p.text, terms) * quantity(p.text) })).sort((a, b) => b.s - a.s);
+  const best = scored[0]!;
+  const picked = [best.p];
+  // A second passage when it answers nearly as well and says something else (not part of the first).
+  const second = scored.slice(1).find((x) => x.s >= best.s * 0.8 && x.s > 0 && !best.p.text.includes(x.p.text) && !x.p.text.includes(best.p.text));
+  if (second && best.p.text.length + second.p.text.length <= MAX_QUOTE * 1.4) picked.push(second.p);
+  return picked.sort((a, b) => hit.text.indexOf(a.text) - hit.text.indexOf(b.text));
+}
+
+function textPassages(hit: SearchHit): Passage[] {
+  let text = hit.text;
+  if (hit.kind === 'qa') {
+    const i = text.indexOf('\nĐáp:');
+    if (i >= 0) {
+      const answer = text.slice(i + '\nĐáp:'.length).trim();
+      if (answer.length <= MAX_QUOTE * 1.4) return [{ text: answer, locator: null }];
+      text = answer;
+    }
+  }
+  return sentences(text).filter((s) => hit.text.includes(s)).map((s) => ({ text: s, locator: null }));
+}
+
+/** The source line that best backs what the question asks about a procedure. */
+function procedureQuote(hit: SearchHit, aspects: Aspect[]): string {
+  const lines = hit.text.split('\n');
+  const find = (prefix: string) => lines.find((l) => l.startsWith(prefix));
+  const byAspect: Record<Aspect, string | undefined> = {
+    fee: find('Phí, lệ phí:'),
+    time: find('Thời hạn giải quyết:'),
+    documents: lines[lines.findIndex((l) => l.startsWith('Thành phần hồ sơ:')) + 1],
+    where: find('Cơ quan thực hiện:') ?? find('Cách thức nộp:'),
+    conditions: find('Yêu cầu, điều kiện:'),
+    steps: lines[lines.findIndex((l) => l.startsWith('Trình tự thực hiện:')) + 1],
+  };
+  for (const a of aspects) {
+    const line = byAspect[a];
+    if (line && line.trim()) return line.trim();
+  }
+  return find('Phí, lệ phí:') ?? lines[0]!;
+}
+
+function procedureAnswer(hit: SearchHit, s: ProcedureStructure, lang: Lang, aspects: Aspect[], cite: string): string[] {
+  const out: string[] = [fmt('procIntro', lang, { name: s.name ?? hit.title ?? '', code: s.code ?? hit.label, cite })];
+  const channels = s.channels ?? [];
+  const times = [...new Set(channels.map((c) => c.time).filter((x): x is string => !!x))];
+  const fees = [...new Set(channels.map((c) => c.fee).filter((x): x is string => !!x))];
+  const sections: Record<Aspect, string[]> = {
+    documents: (() => {
+      const docs = s.documents ?? [];
+      if (!docs.length) return [];
+      const lines = docs.slice(0, MAX_DOCUMENTS).map((d) => `  - ${d.name.replace(/^[-*+•\s]+/, '')}${d.copies ? ` (${d.copies})` : ''}`);
+      if (docs.length > MAX_DOCUMENTS) lines.push(`  ${t('procMoreDocuments', lang)}`);
+      return [`- ${t('procDocuments', lang)}`, ...lines];
+    })(),
+    where: [
+      ...(s.agency ? [`- ${t('procWhere', lang)} ${s.agency}${s.address ? ` (${s.address})` : ''}`] : []),
+      ...(channels.length ? [`- ${t('procChannels', lang)} ${[...new Set(channels.map((c) => c.channel))].join(', ')}`] : []),
+    ],
+    time: [`- ${t('procTime', lang)} ${times.length ? times.join('; ') : t('procTimeUnknown', lang)}`],
+    fee: fees.length ? [`- ${t('procFee', lang)} ${fees.join('; ')}`] : [],
+    conditions: s.conditions && s.conditions.length <= MAX_QUOTE ? [`- ${t('procConditions', lang)} ${s.conditions}`] : [],
+    steps: s.steps?.length ? [`- ${t('procSteps', lang)} ${s.steps.slice(0, 3).join(' ')}`].filter((l) => l.length <= MAX_QUOTE * 2) : [],
+  };
+  // What was asked comes first; the usual checklist follows.
+  const order: Aspect[] = [...aspects, 'documents', 'where', 'time', 'fee'];
+  const seen = new Set<Aspect>();
+  for (const a of order) {
+    if (seen.has(a)) continue;
+    seen.add(a);
+    out.push(...sections[a]);
+  }
+  if (hit.url) out.push(`- ${t('procLink', lang)} ${hit.url}`);
+  return out;
+}
+
+/** The extractive answer from the best source (and a second one to see when it is nearly as good). */
+export function composeExtractive(input: ComposeInput): Draft | null {
+  const { lang, sources, terms, aspects, wantsQuantity } = input;
+  const main = sources[0];
+  if (!main) return null;
+  const draft: Draft = { text: '', sources: [], composer: 'extractive' };
+  const lines: string[] = [];
+  const { hit, structure } = main;
+  if (hit.kind === 'procedure') {
+    draft.sources.push({ n: 1, hit, quote: procedureQuote(hit, aspects), ref: hit.ref });
+    lines.push(...procedureAnswer(hit, structure as ProcedureStructure, lang, aspects, '[1]'));
+  } else {
+    const passages = pickPassages(hit, structure, terms, wantsQuantity);
+    if (!passages.length) return null;
+    // One citation per quoted passage, each with its own smallest reference.
+    const sameLocator = passages.every((p) => p.locator === passages[0]!.locator);
+    const locator = sameLocator ? passages[0]!.locator : null;
+    const ref = refWithLocator(hit, locator);
+    draft.sources.push({ n: 1, hit, quote: passages.map((p) => p.text).join('\n'), ref });
+    lines.push(fmt(hit.kind === 'qa' ? 'qaIntro' : 'lawIntro', lang, { ref, cite: '[1]' }));
+    for (const p of passages) lines.push(`“${p.text}”`);
+  }
+  const other = sources[1];
+  if (other) {
+    if (other.hit.kind === 'procedure') {
+      draft.sources.push({ n: 2, hit: other.hit, quote: other.hit.text.split('\n')[0]!, ref: other.hit.ref });
+      lines.push(fmt('seeAlso', lang, { ref: other.hit.ref, cite: '[2]' }));
+    } else {
+      // Another provision that answers nearly as well: its best passage, quoted like the first.
+      const p = pickPassages(other.hit, other.structure, terms, wantsQuantity)[0];
+      if (p) {
+        const ref = refWithLocator(other.hit, p.locator);
+        draft.sources.push({ n: 2, hit: other.hit, quote: p.text, ref });
+        lines.push(fmt('seeAlsoQuote', lang, { ref, cite: '[2]' }), `“${p.text}”`);
+      }
+    }
+  }
+  draft.text = lines.join('\n');
+  return draft;
+}

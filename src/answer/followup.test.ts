@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { asksForQuantity, aspectsOf, isFollowUp, rewriteFollowUp } from './followup.ts';
+import type { Turn } from './types.ts';
+
+const asked = (text: string): Turn[] => [
+  { role: 'citizen', text, rewritten: null, unitIds: [] },
+  { role: 'assistant', text: '…', rewritten: null, unitIds: [7] },
+];
+
+describe('follow-up rewrite', () => {
+  it('understands "thế còn lệ phí?" after a question about temporary residence', () => {
+    expect(rewriteFollowUp('thế còn lệ phí?', asked('Đăng ký tạm trú cần những giấy tờ gì?'))?.text).toBe('lệ phí Đăng ký tạm trú');
+  });
+
+  it('keeps the topic of an unaccented earlier question', () => {
+    expect(rewriteFollowUp('con thoi han thi sao', asked('gia han tam tru can giay to gi'))?.text).toBe('thoi han gia han tam tru');
+  });
+
+  it('treats a bare aspect ("mất mấy ngày?") as a follow-up', () => {
+    expect(isFollowUp('mất mấy ngày?', asked('Cấp lại thẻ căn cước'))).toBe(true);
+    expect(rewriteFollowUp('mất mấy ngày?', asked('Cấp lại thẻ căn cước cần gì'))?.text).toBe('mất mấy ngày Cấp lại thẻ căn cước');
+  });
+
+  it('leaves a question that stands on its own alone', () => {
+    expect(rewriteFollowUp('Lệ phí đăng ký kết hôn là bao nhiêu?', asked('Đăng ký tạm trú cần những giấy tờ gì?'))).toBeNull();
+  });
+
+  it('does nothing without an earlier question', () => {
+    expect(rewriteFollowUp('thế còn lệ phí?', [])).toBeNull();
+  });
+
+  it('rewrites English follow-ups too', () => {
+    expect(rewriteFollowUp('What about the fee?', asked('How do I register temporary residence?'))?.text).toMatch(/^the fee .*temporary residence/);
+  });
+});
+
+describe('what a question asks', () => {
+  it('finds aspects in accented and unaccented text', () => {
+    expect(aspectsOf('lệ phí bao nhiêu, mất mấy ngày?')).toEqual(['fee', 'time']);
+    expect(aspectsOf('nop ho so o dau')).toEqual(expect.arrayContaining(['documents', 'where']));
+  });
+
+  it('knows when the answer is a number', () => {
+    expect(asksForQuantity('Con gái bao nhiêu tuổi thì được kết hôn?')).toBe(true);
+    expect(asksForQuantity('thoi han tam tru toi da la bao lau')).toBe(true);
+    expect(asksForQuantity('Ai được nuôi con sau ly hôn?')).toBe(false);
+  });
+});

@@ -1,0 +1,96 @@
+// Follow-ups such as "thế còn lệ phí?" only make sense with the question before them. The
+// deterministic rewrite keeps the new aspect ("lệ phí") and takes the topic ("đăng ký tạm trú")
+// from the earlier question, with that question's own aspect words removed.
+import { fold } from '../text/normalize.ts';
+import type { Turn } from './types.ts';
+
+/** What a question asks about a procedure; used by the rewrite and by the composer's emphasis. */
+export type Aspect = 'fee' | 'time' | 'documents' | 'where' | 'conditions' | 'steps';
+
+const ASPECTS: [Aspect, RegExp][] = [
+  ['fee', /\b(?:le phi|phi|bao nhieu tien|mat tien|mat phi|chi phi|ton phi|tien|fee|fees|cost|costs|charge|price)\b/],
+  ['time', /\b(?:bao lau|may ngay|bao nhieu ngay|thoi han|thoi gian|mat may|lau khong|how long|how many days|processing time|time)\b/],
+  ['documents', /\b(?:giay to|ho so|can gi|nhung gi|can nhung|chuan bi|thanh phan|documents?|papers?|what do i need)\b/],
+  ['where', /\b(?:o dau|noi nao|cho nao|co quan nao|nop o|nop tai|where|which office|which agency)\b/],
+  ['conditions', /\b(?:dieu kien|yeu cau|conditions?|requirements?|eligible|eligibility)\b/],
+  ['steps', /\b(?:cac buoc|trinh tu|lam the nao|lam sao|cach lam|quy trinh|steps?|how (?:do|can|to))\b/],
+];
+
+/** "bao lâu", "bao nhiêu", "mấy tuổi", "tối đa", "how many"…: the answer is a number. */
+export function asksForQuantity(text: string): boolean {
+  const ff = ` ${fold(text).replace(/[^a-z0-9]+/g, ' ').trim()} `;
+  return /\b(?:bao lau|bao nhieu|may (?:ngay|thang|nam|tuoi|gio|lan|tuan|phan tram)|toi da|toi thieu|it nhat|thoi han|thoi hieu|tu (?:du )?bao nhieu|how (?:many|much|long|old)|maximum|minimum|at least|deadline|age)\b/.test(ff);
+}
+
+export function aspectsOf(text: string): Aspect[] {
+  const ff = ` ${fold(text).replace(/[^a-z0-9]+/g, ' ').trim()} `;
+  return ASPECTS.filter(([, re]) => re.test(ff)).map(([a]) => a);
+}
+
+// Openers and closers that make a message lean on the one before.
+const LEADING = /^(?:(?:thế|vậy|the|vay)\s+)?(?:còn|con)\s+|^(?:vậy|thế|vay|the)\s+(?:thì\s+|thi\s+)?|^(?:and\s+)?(?:what|how)\s+about\s+|^and\s+/iu;
+const TRAILING = /\s*(?:thì\s+sao|thi\s+sao|thế\s+nào|the\s+nao|nữa|nua|thì\s+thế\s+nào|then)?\s*(?:ạ|a|nhỉ|nhi|vậy|vay|hả|ha)?\s*[?？.!…]*\s*$/iu;
+const ANAPHORA = /\b(?:thu tuc (?:do|nay|tren)|truong hop (?:do|nay|tren)|viec (?:do|nay)|cai (?:do|nay)|giay (?:do|nay)|dieu (?:do|nay)|luat (?:do|nay)|the same|that procedure|this procedure|it)\b/;
+const QUESTION_WORDS =
+  /\b(?:cho (?:em|toi|minh|chau) hoi(?: la)?|xin hoi|cho hoi|toi muon hoi|em muon hoi|can nhung giay to gi|can giay to gi|can nhung gi|can gi|giay to gi|ho so gom nhung gi|ho so gom|gom nhung gi|la bao nhieu|bao nhieu|mat bao lau|bao lau|o dau|the nao|nhu the nao|lam the nao|khong|a|vay|nhi|what documents do i need|what documents are needed|how long does it take|how much is|how much does|what is|how do i|where do i|where can i|do i need|the fee for|the fee|fee for)\b/g;
+
+export interface Rewrite {
+  text: string;
+  /** The earlier turn the follow-up leans on. */
+  base: Turn;
+}
+
+/** The earlier citizen question (as understood then), the one a follow-up continues. */
+function lastCitizenTurn(history: Turn[]): Turn | null {
+  for (let i = history.length - 1; i >= 0; i--) if (history[i]!.role === 'citizen') return history[i]!;
+  return null;
+}
+
+function syllableCount(s: string): number {
+  return (fold(s).match(/[a-z0-9]+/g) ?? []).length;
+}
+
+export function isFollowUp(text: string, history: Turn[]): boolean {
+  if (!lastCitizenTurn(history)) return false;
+  const t = text.trim();
+  const ff = ` ${fold(t).replace(/[^a-z0-9]+/g, ' ').trim()} `;
+  if (LEADING.test(t) && syllableCount(t) <= 12) return true;
+  if (/\b(?:thi sao|the nao)\s*$/.test(ff.trim()) && syllableCount(t) <= 10) return true;
+  if (ANAPHORA.test(ff)) return true;
+  // A bare aspect ("lệ phí bao nhiêu?", "mất mấy ngày?") says nothing about what it is for.
+  const rest = ff.replace(QUESTION_WORDS, ' ').replace(/\s+/g, ' ').trim();
+  return aspectsOf(t).length > 0 && syllableCount(rest) <= 3;
+}
+
+/**
+ * The topic of a question: the question without its aspect and question words, in its original
+ * spelling. Folding keeps the length of NFC Vietnamese text, so spans found in the folded text
+ * are cut from the original at the same positions.
+ */
+export function topicOf(question: string): string {
+  const original = question.normalize('NFC');
+  const folded = fold(original);
+  if (folded.length !== original.length) return fold(original).replace(QUESTION_WORDS, ' ').replace(/\s+/g, ' ').trim();
+  const keep = new Array<boolean>(original.length).fill(true);
+  const cut = (re: RegExp) => {
+    for (const m of folded.matchAll(new RegExp(re.source, 'g'))) for (let k = m.index; k < m.index + m[0].length; k++) keep[k] = false;
+  };
+  cut(QUESTION_WORDS);
+  for (const [, re] of ASPECTS) cut(re);
+  const out = [...original].map((ch, k) => (keep[k] ? ch : ' ')).join('');
+  return out.replace(/[?？!.,;:…]+/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * A self-contained question for a follow-up, or null when the message stands on its own.
+ * The topic is taken from the earlier question in its original spelling where possible.
+ */
+export function rewriteFollowUp(text: string, history: Turn[]): Rewrite | null {
+  if (!isFollowUp(text, history)) return null;
+  const base = lastCitizenTurn(history)!;
+  const earlier = base.rewritten ?? base.text;
+  const aspect = text.replace(LEADING, '').replace(TRAILING, '').trim();
+  const topic = topicOf(earlier);
+  if (!topic) return null;
+  return { text: `${aspect} ${topic}`.replace(/\s+/g, ' ').trim(), base };
+}

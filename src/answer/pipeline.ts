@@ -1,0 +1,385 @@
+// The answer pipeline: guard input → rewrite follow-up → route → retrieve → decide → compose →
+// verify citations → guard output, over one context. Each step records its timing; any step may
+// stop the run with a status. What stops with `escalated` gets a ticket with the routed agency.
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/index.ts';
+import { DEFAULT_AGENCY, type AgencyDirectory } from '../escalation/agencies.ts';
+import { addWorkingDays, findTicketByCode, formatDue, newTicketCode } from '../escalation/tickets.ts';
+import type { Logger } from '../http/errors.ts';
+import { fmt, t, type Lang, type MessageKey } from '../messages.ts';
+import { analyzeQuery } from '../retrieval/query.ts';
+import type { SearchHit, Searcher } from '../retrieval/search.ts';
+import type { Glossary } from '../text/english.ts';
+import { translateQuery } from '../text/english.ts';
+import type { Lexicon } from '../text/lexicon.ts';
+import { coverage, termWeights } from './confidence.ts';
+import { composeExtractive } from './extractive.ts';
+import { asksForQuantity, aspectsOf, rewriteFollowUp } from './followup.ts';
+import { detectLang, guardInput, guardOutput, MAX_QUESTION_CHARS } from './guard.ts';
+import { classify } from './intents.ts';
+import type { LlmComposer } from './llm.ts';
+import { loadHistory, saveExchange } from './store.ts';
+import type { AnswerContext, AnswerStatus, AskInput, AskResponse, StopReason, TicketRef } from './types.ts';
+import { verifyDraft } from './verify.ts';
+
+export interface AnswerParams {
+  /**
+   * Below this confidence (share of the question's idf weight found in the best unit) the question
+   * is escalated. Calibrated on eval/sets/answers-dev.jsonl; see docs/adr/0003-answers.md.
+   */
+  threshold: number;
+  /** Units retrieved per question. */
+  k: number;
+  /** A second source is offered ("Xem thêm") when its confidence is at least this share of the first's. */
+  seeAlsoRatio: number;
+}
+
+export const DEFAULT_ANSWER_PARAMS: AnswerParams = { threshold: 0.2, k: 8, seeAlsoRatio: 0.85 };
+
+/** Masks personal data before text leaves for an LLM; the identity until [trust] provides one. */
+export type Masker = (text: string) => string;
+
+export interface AnswerDeps {
+  db: Db;
+  searcher: Searcher;
+  lexicon: Lexicon;
+  glossary: Glossary;
+  agencies: AgencyDirectory;
+  now: () => Date;
+  log: Logger;
+  llm?: LlmComposer | null;
+  masker?: Masker;
+  params?: Partial<AnswerParams>;
+}
+
+type Step = { name: string; run: (ctx: AnswerContext) => Promise<void> | void };
+
+export interface AnswerService {
+  ask(input: AskInput): Promise<AskResponse>;
+}
+
+function stop(ctx: AnswerContext, status: AnswerStatus, reason: StopReason, text?: string) {
+  ctx.stop = { status, reason, ...(text !== undefined ? { text } : {}) };
+}
+
+export function createAnswerService(deps: AnswerDeps): AnswerService {
+  const p: AnswerParams = { ...DEFAULT_ANSWER_PARAMS, ...deps.params };
+  const mask: Masker = deps.masker ?? ((s) => s);
+
+  const steps: Step[] = [
+    {
+      name: 'guard_input',
+      run(ctx) {
+        const v = guardInput(ctx.input.question);
+        ctx.question = v.text;
+        ctx.lang = ctx.input.lang ?? detectLang(v.text);
+        if (!v.ok) stop(ctx, 'refused', v.reason, v.reason === 'empty' ? t('emptyQuestion', ctx.lang) : fmt('questionTooLong', ctx.lang, { limit: MAX_QUESTION_CHARS.toLocaleString('vi-VN') }));
+      },
+    },
+    {
+      name: 'rewrite',
+      async run(ctx) {
+        if (!ctx.history.length) return;
+        const r = rewriteFollowUp(ctx.question, ctx.history);
+        if (!r) return;
+        ctx.rewritten = r.text;
+        if (deps.llm?.rewrite) {
+          try {
+            const better = await deps.llm.rewrite(mask(ctx.question), ctx.history.map((h) => ({ ...h, text: mask(h.rewritten ?? h.text) })), ctx.lang);
+            if (better) ctx.rewritten = better;
+          } catch (e) {
+            deps.log('warn', 'llm rewrite failed; using the deterministic rewrite', { error: String(e) });
+          }
+        }
+      },
+    },
+    {
+      name: 'route',
+      async run(ctx) {
+        const intent = classify(ctx.question);
+        ctx.route = intent.route;
+        ctx.ticketCode = intent.ticketCode;
+        switch (intent.route) {
+          case 'greeting':
+            return stop(ctx, 'answered', 'greeting', t('greeting', ctx.lang));
+          case 'thanks':
+            return stop(ctx, 'answered', 'thanks', t('thanks', ctx.lang));
+          case 'off_topic':
+            return stop(ctx, 'refused', 'off_topic', t('offTopic', ctx.lang));
+          case 'officer':
+            ctx.agency = routeByWords(ctx);
+            return stop(ctx, 'escalated', 'officer_requested');
+          case 'status': {
+            if (!intent.ticketCode) {
+              ctx.agency = routeByWords(ctx);
+              return stop(ctx, 'escalated', 'status_inquiry');
+            }
+            const ticket = await findTicketByCode(deps.db, intent.ticketCode);
+            if (!ticket) return stop(ctx, 'answered', 'ticket_not_found', fmt('ticketNotFound', ctx.lang, { code: intent.ticketCode }));
+            return stop(
+              ctx,
+              'answered',
+              'ticket_status',
+              fmt('ticketStatus', ctx.lang, {
+                code: ticket.code,
+                agency: deps.agencies.get(ticket.agency)?.name ?? ticket.agency,
+                status: t(`ticket_${ticket.status}` as MessageKey, ctx.lang),
+                due: formatDue(new Date(ticket.due_at), ctx.lang),
+              }),
+            );
+          }
+          default:
+            if (intent.text !== ctx.question && !ctx.rewritten) ctx.rewritten = intent.text;
+        }
+      },
+    },
+    {
+      name: 'retrieve',
+      async run(ctx) {
+        const q = searchText(ctx);
+        const r = await deps.searcher.search(q, { k: p.k });
+        ctx.hits = r.hits;
+        if (ctx.rewritten && ctx.history.length) keepFollowUpOnTopic(ctx);
+        if (!ctx.hits.length) {
+          ctx.agency = routeByWords(ctx);
+          stop(ctx, 'escalated', 'no_content');
+        }
+      },
+    },
+    {
+      name: 'decide',
+      async run(ctx) {
+        const q = searchText(ctx);
+        const a = analyzeQuery(q, deps.lexicon);
+        ctx.weights = await termWeights(deps.db, q, a.expansions);
+        const scored = ctx.hits.slice(0, 3).map((h) => ({ h, c: explicitlyNamed(h) ? 1 : coverage(h, ctx.weights!.question, deps.lexicon, a.folded) }));
+        ctx.confidence = scored[0]!.c;
+        const top = ctx.hits[0]!;
+        if (ctx.confidence < p.threshold) {
+          ctx.agency = routeByWords(ctx);
+          return stop(ctx, 'escalated', 'low_confidence');
+        }
+        ctx.agency = routeFor(ctx, top);
+        const second = scored[1];
+        ctx.seeAlso = second && second.c >= ctx.confidence * p.seeAlsoRatio && alternativeOf(top, second.h) ? second.h : null;
+      },
+    },
+    {
+      name: 'compose',
+      async run(ctx) {
+        const sources = [ctx.hits[0]!, ...(ctx.seeAlso ? [ctx.seeAlso] : [])];
+        const structures = await loadStructures(deps.db, sources.map((h) => h.unitId));
+        const input = {
+          lang: ctx.lang,
+          aspects: aspectsOf(ctx.rewritten ?? ctx.question),
+          wantsQuantity: asksForQuantity(ctx.rewritten ?? ctx.question),
+          terms: ctx.weights!.expanded,
+          sources: sources.map((hit) => ({ hit, structure: structures.get(hit.unitId) ?? {} })),
+        };
+        ctx.extractive = composeExtractive(input);
+        if (deps.llm) {
+          try {
+            const started = performance.now();
+            ctx.draft = await deps.llm.compose({
+              question: mask(ctx.rewritten ?? ctx.question),
+              lang: ctx.lang,
+              hits: ctx.hits.slice(0, deps.llm.maxSources),
+              mask,
+            });
+            ctx.timings.llm = performance.now() - started;
+          } catch (e) {
+            ctx.notes.push(`llm failed: ${e instanceof Error ? e.message : String(e)}`);
+            deps.log('warn', 'llm composer failed; falling back to the extractive answer', { error: e instanceof Error ? e.message : String(e) });
+            ctx.draft = ctx.extractive;
+          }
+        } else {
+          ctx.draft = ctx.extractive;
+        }
+        if (!ctx.draft) {
+          ctx.agency = routeByWords(ctx);
+          stop(ctx, 'escalated', 'no_content');
+        }
+      },
+    },
+    {
+      name: 'verify',
+      run(ctx) {
+        let v = verifyDraft(ctx.draft!, ctx.hits);
+        for (const r of v.removed) ctx.notes.push(`removed (${r.why}): ${r.line.slice(0, 200)}`);
+        if (!v.citations.length && ctx.draft!.composer === 'llm' && ctx.extractive) {
+          ctx.notes.push('llm answer had no verifiable citation; using the extractive answer');
+          ctx.draft = ctx.extractive;
+          v = verifyDraft(ctx.extractive, ctx.hits);
+        }
+        if (!v.citations.length) return stop(ctx, 'escalated', 'unverified');
+        ctx.composer = ctx.draft!.composer;
+        ctx.promptVersion = ctx.draft!.promptVersion ?? null;
+        ctx.answer = v.text;
+        ctx.citations = v.citations;
+      },
+    },
+    {
+      name: 'guard_output',
+      run(ctx) {
+        ctx.answer = guardOutput(ctx.answer, new Set(ctx.citations.flatMap((c) => (c.url ? [c.url] : []))));
+        stop(ctx, 'answered', 'answered');
+      },
+    },
+  ];
+
+  function searchText(ctx: AnswerContext): string {
+    const q = ctx.rewritten ?? ctx.question;
+    return ctx.lang === 'en' ? translateQuery(q, deps.glossary) : q;
+  }
+
+  /** The agency for a question from its words (and the earlier question, for a bare "gặp cán bộ"). */
+  function routeByWords(ctx: AnswerContext): string {
+    const text = [ctx.rewritten ?? ctx.question, ...ctx.history.filter((h) => h.role === 'citizen').map((h) => h.rewritten ?? h.text).reverse()].join(' \n ');
+    return deps.agencies.route(ctx.lang === 'en' ? translateQuery(text, deps.glossary) : text).id;
+  }
+
+  function routeFor(ctx: AnswerContext, top: SearchHit): string {
+    if (top.kind === 'procedure') {
+      const level = /Cấp thực hiện: ([^\n]+)/.exec(top.text)?.[1] ?? null;
+      const field = /Lĩnh vực: ([^\n]+)/.exec(top.text)?.[1] ?? null;
+      return deps.agencies.route(ctx.rewritten ?? ctx.question, { field, level }).id;
+    }
+    return routeByWords(ctx);
+  }
+
+  /** A follow-up stays with the unit the previous answer cited when that unit is still among the best. */
+  function keepFollowUpOnTopic(ctx: AnswerContext) {
+    const previous = [...ctx.history].reverse().find((h) => h.role === 'assistant' && h.unitIds.length) ?? [...ctx.history].reverse().find((h) => h.unitIds.length);
+    const id = previous?.unitIds[0];
+    const i = id === undefined ? -1 : ctx.hits.findIndex((h) => h.unitId === id);
+    if (i > 0 && i < 5) ctx.hits.unshift(...ctx.hits.splice(i, 1));
+  }
+
+  return {
+    async ask(input) {
+      const conversationId = input.conversationId ?? randomUUID();
+      const history = input.conversationId ? await loadHistory(deps.db, conversationId) : [];
+      const ctx: AnswerContext = {
+        input,
+        channel: input.channel ?? 'api',
+        conversationId,
+        isNewConversation: !history.length,
+        history,
+        question: input.question,
+        lang: input.lang ?? 'vi',
+        rewritten: null,
+        route: 'question',
+        ticketCode: null,
+        hits: [],
+        confidence: null,
+        draft: null,
+        stop: null,
+        answer: '',
+        citations: [],
+        ticket: null,
+        agency: null,
+        timings: {},
+        composer: 'canned',
+        promptVersion: null,
+        notes: [],
+        weights: null,
+        seeAlso: null,
+        extractive: null,
+      };
+      const started = performance.now();
+      for (const step of steps) {
+        const t0 = performance.now();
+        await step.run(ctx);
+        ctx.timings[step.name] = performance.now() - t0;
+        if (ctx.stop) break;
+      }
+      return finish(ctx, started);
+    },
+  };
+
+  async function finish(ctx: AnswerContext, started: number): Promise<AskResponse> {
+    const s = ctx.stop!;
+    if (s.status !== 'answered' || s.reason !== 'answered') {
+      ctx.citations = [];
+      ctx.composer = 'canned';
+      ctx.promptVersion = null;
+    }
+    const answerId = randomUUID();
+    let ticket: { code: string; agency: string; dueAt: Date } | null = null;
+    if (s.status === 'escalated') {
+      const agency = deps.agencies.get(ctx.agency ?? DEFAULT_AGENCY) ?? deps.agencies.get(DEFAULT_AGENCY)!;
+      const dueAt = addWorkingDays(deps.now(), agency.serviceLevelDays);
+      ticket = { code: newTicketCode(), agency: agency.id, dueAt };
+      ctx.agency = agency.id;
+      ctx.ticket = { code: ticket.code, agency: agency.id, agencyName: agency.name, dueAt: dueAt.toISOString() };
+      ctx.answer = escalationText(ctx.lang, s.reason, { agency: agency.name, code: ticket.code, due: formatDue(dueAt, ctx.lang) });
+    } else if (s.text !== undefined) {
+      ctx.answer = s.text;
+    }
+    ctx.timings.total = performance.now() - started;
+    const t0 = performance.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await saveExchange(deps.db, ctx, answerId, ticket);
+        break;
+      } catch (e) {
+        // A ticket code collision (unique violation): draw a new code and try again.
+        if (!ticket || attempt >= 3 || !String((e as { code?: string }).code ?? e).includes('23505')) throw e;
+        ticket.code = newTicketCode();
+        ctx.ticket!.code = ticket.code;
+        ctx.answer = escalationText(ctx.lang, s.reason, { agency: ctx.ticket!.agencyName, code: ticket.code, due: formatDue(ticket.dueAt, ctx.lang) });
+      }
+    }
+    ctx.timings.save = performance.now() - t0;
+    deps.log('info', 'answer', {
+      answerId,
+      status: s.status,
+      reason: s.reason,
+      route: ctx.route,
+      composer: ctx.composer,
+      confidence: ctx.confidence,
+      citations: ctx.citations.length,
+      agency: ctx.agency,
+      timings: Object.fromEntries(Object.entries(ctx.timings).map(([k, v]) => [k, Math.round(v)])),
+      ...(ctx.notes.length ? { notes: ctx.notes } : {}),
+    });
+    return {
+      conversationId: ctx.conversationId,
+      answerId,
+      status: s.status,
+      answer: ctx.answer,
+      citations: ctx.citations,
+      ...(ctx.ticket ? { ticket: ctx.ticket } : {}),
+      lang: ctx.lang,
+      ...(ctx.rewritten ? { rewrittenQuestion: ctx.rewritten } : {}),
+      reason: s.reason,
+    };
+  }
+}
+
+/**
+ * Whether a second unit is worth offering next to the first: another article that answers as
+ * well, or the same procedure as handled at another level ("… (cấp tỉnh)" / "… (cấp xã)").
+ */
+function alternativeOf(top: SearchHit, other: SearchHit): boolean {
+  if (top.kind !== other.kind) return false;
+  if (top.kind !== 'procedure') return true;
+  const base = (h: SearchHit) => (h.title ?? '').replace(/\([^)]*\)/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
+  return base(top) === base(other);
+}
+
+function explicitlyNamed(h: SearchHit): boolean {
+  return h.match.reference === 'unit';
+}
+
+function escalationText(lang: Lang, reason: StopReason, vars: { agency: string; code: string; due: string }): string {
+  const key: MessageKey = reason === 'officer_requested' ? 'escalatedOfficer' : reason === 'status_inquiry' ? 'escalatedStatus' : reason === 'unverified' ? 'escalatedUnverified' : 'escalatedLowConfidence';
+  return fmt(key, lang, vars);
+}
+
+async function loadStructures(db: Db, ids: number[]): Promise<Map<number, Record<string, unknown>>> {
+  const rows = await db.query<{ id: number; structure: Record<string, unknown> }>('SELECT id, structure FROM units WHERE id = ANY($1::int[])', [ids]);
+  return new Map(rows.map((r) => [r.id, r.structure]));
+}
+
+export type { TicketRef };

@@ -1,0 +1,94 @@
+// Conversations, turns and answer records in SQL.
+import type { Db, Queryable } from '../db/index.ts';
+import { insertTicket } from '../escalation/tickets.ts';
+import type { AnswerContext, Channel, Turn } from './types.ts';
+
+/** How many earlier turns a follow-up may lean on. */
+const HISTORY_TURNS = 10;
+
+export async function conversationExists(db: Queryable, id: string): Promise<{ channel: Channel; citizen_ref: string | null } | null> {
+  const rows = await db.query<{ channel: Channel; citizen_ref: string | null }>('SELECT channel, citizen_ref FROM conversations WHERE id = $1', [id]);
+  return rows[0] ?? null;
+}
+
+export async function loadHistory(db: Queryable, conversationId: string): Promise<Turn[]> {
+  const rows = await db.query<{ role: Turn['role']; text: string; rewritten: string | null; units: { unitId: number; cited: boolean }[] | null }>(
+    `SELECT t.role, t.text, t.rewritten, a.units
+     FROM (SELECT * FROM turns WHERE conversation_id = $1 ORDER BY id DESC LIMIT $2) t
+     LEFT JOIN answers a ON a.id = t.answer_id
+     ORDER BY t.id`,
+    [conversationId, HISTORY_TURNS],
+  );
+  return rows.map((r) => ({ role: r.role, text: r.text, rewritten: r.rewritten, unitIds: (r.units ?? []).filter((u) => u.cited).map((u) => u.unitId) }));
+}
+
+/** Everything one question produced, in one transaction: conversation, both turns, the answer record, the ticket. */
+export async function saveExchange(db: Db, ctx: AnswerContext, answerId: string, ticket: { code: string; agency: string; dueAt: Date } | null): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query(
+      `INSERT INTO conversations (id, channel, lang, citizen_ref) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (id) DO UPDATE SET updated_at = now(), lang = EXCLUDED.lang`,
+      [ctx.conversationId, ctx.channel, ctx.lang, ctx.input.citizenRef ?? null],
+    );
+    const cited = new Set(ctx.citations.map((c) => c.sourceId));
+    const units = ctx.hits.map((h) => ({ unitId: h.unitId, sourceId: sourceIdOf(h), score: Number(h.score.toFixed(6)), cited: cited.has(sourceIdOf(h)) }));
+    await tx.query(
+      `INSERT INTO answers (id, conversation_id, question, rewritten, lang, channel, status, reason, route, answer, citations, units,
+                            confidence, composer, prompt_version, timings, agency)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+      [
+        answerId,
+        ctx.conversationId,
+        ctx.question,
+        ctx.rewritten,
+        ctx.lang,
+        ctx.channel,
+        ctx.stop!.status,
+        ctx.stop!.reason,
+        ctx.route,
+        ctx.answer,
+        JSON.stringify(ctx.citations),
+        JSON.stringify(units),
+        ctx.confidence,
+        ctx.composer,
+        ctx.promptVersion,
+        JSON.stringify(roundTimings(ctx.timings)),
+        ctx.agency,
+      ],
+    );
+    await tx.query(
+      `INSERT INTO turns (conversation_id, role, text, rewritten, answer_id) VALUES ($1, 'citizen', $2, $3, $5), ($1, 'assistant', $4, NULL, $5)`,
+      [ctx.conversationId, ctx.question, ctx.rewritten, ctx.answer, answerId],
+    );
+    if (ticket) {
+      await insertTicket(tx, {
+        code: ticket.code,
+        conversationId: ctx.conversationId,
+        answerId,
+        agency: ticket.agency,
+        reason: ctx.stop!.reason,
+        question: ctx.rewritten ?? ctx.question,
+        channel: ctx.channel,
+        lang: ctx.lang,
+        dueAt: ticket.dueAt,
+      });
+    }
+  });
+}
+
+/** The id a citation gives for a unit: stable across re-ingestion ("law:68/2020/qh14#article:20"). */
+export function sourceIdOf(h: { docKey: string; unitKey: string }): string {
+  return `${h.docKey}#${h.unitKey}`;
+}
+
+function roundTimings(t: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v * 10) / 10]));
+}
+
+export async function recordFeedback(db: Queryable, answerId: string, helpful: boolean, reason: string | null): Promise<boolean> {
+  const rows = await db.query<{ id: number }>(
+    'INSERT INTO answer_feedback (answer_id, helpful, reason) SELECT id, $2, $3 FROM answers WHERE id = $1 RETURNING id',
+    [answerId, helpful, reason],
+  );
+  return rows.length > 0;
+}
