@@ -31,6 +31,8 @@ export function aspectsOf(text: string): Aspect[] {
 const LEADING = /^(?:(?:thế|vậy|the|vay)\s+)?(?:còn|con)\s+|^(?:vậy|thế|vay|the)\s+(?:thì\s+|thi\s+)?|^(?:and\s+)?(?:what|how)\s+about\s+|^and\s+/iu;
 const TRAILING = /\s*(?:thì\s+sao|thi\s+sao|thế\s+nào|the\s+nao|nữa|nua|thì\s+thế\s+nào|then)?\s*(?:ạ|a|nhỉ|nhi|vậy|vay|hả|ha)?\s*[?？.!…]*\s*$/iu;
 const ANAPHORA = /\b(?:thu tuc (?:do|nay|tren)|truong hop (?:do|nay|tren)|viec (?:do|nay)|cai (?:do|nay)|giay (?:do|nay)|dieu (?:do|nay)|luat (?:do|nay)|the same|that procedure|this procedure|it)\b/;
+// Words around an aspect that do not name a topic: "hết bao nhiêu tiền", "bao lâu thì xong".
+const FILLERS = /\b(?:het|mat|thi|co|duoc|xong|ket qua|nhan|lay|lam|moi|roi|nua|tat ca|tong cong|khoang|tam|chung|tra|nop|ngay|tien|gio|tuan|thang|lan)\b/g;
 const QUESTION_WORDS =
   /\b(?:cho (?:em|toi|minh|chau) hoi(?: la)?|xin hoi|cho hoi|toi muon hoi|em muon hoi|can nhung giay to gi|can giay to gi|can nhung gi|can gi|giay to gi|ho so gom nhung gi|ho so gom|gom nhung gi|la bao nhieu|bao nhieu|mat bao lau|bao lau|o dau|the nao|nhu the nao|lam the nao|khong|a|vay|nhi|what documents do i need|what documents are needed|how long does it take|how much is|how much does|what is|how do i|where do i|where can i|do i need|the fee for|the fee|fee for)\b/g;
 
@@ -57,9 +59,18 @@ export function isFollowUp(text: string, history: Turn[]): boolean {
   if (LEADING.test(t) && syllableCount(t) <= 12) return true;
   if (/\b(?:thi sao|the nao)\s*$/.test(ff.trim()) && syllableCount(t) <= 10) return true;
   if (ANAPHORA.test(ff)) return true;
-  // A bare aspect ("lệ phí bao nhiêu?", "mất mấy ngày?") says nothing about what it is for.
-  const rest = ff.replace(QUESTION_WORDS, ' ').replace(/\s+/g, ' ').trim();
-  return aspectsOf(t).length > 0 && syllableCount(rest) <= 3;
+  // A bare aspect ("lệ phí bao nhiêu?", "mất bao lâu thì có thẻ mới?") says nothing, or next to
+  // nothing, about what it is for.
+  if (!aspectsOf(t).length && !asksForQuantity(t)) return false;
+  let rest = ff.replace(QUESTION_WORDS, ' ');
+  for (const [, re] of ASPECTS) rest = rest.replace(new RegExp(re.source, 'g'), ' ');
+  rest = rest.replace(FILLERS, ' ').replace(/\s+/g, ' ').trim();
+  if (!rest) return true;
+  // "mất bao lâu thì có thẻ mới?" after a question about an ID card continues it; "phí làm hộ
+  // chiếu bao nhiêu" after one about residence starts a new topic.
+  const base = lastCitizenTurn(history)!;
+  const earlier = new Set(fold(`${base.rewritten ?? ''} ${base.text}`).match(/[a-z0-9]+/g) ?? []);
+  return syllableCount(rest) <= 2 && rest.split(' ').some((w) => earlier.has(w));
 }
 
 /**

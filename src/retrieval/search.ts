@@ -9,6 +9,7 @@ import { matchesPartial } from '../text/references.ts';
 import { buildAccentModel, lacksDiacritics, restoreDiacritics } from '../text/restore.ts';
 import { bm25Search, DEFAULT_BM25, type Bm25Params, type ScoredUnit } from './bm25.ts';
 import { analyzeQuery, DEFAULT_QUERY_WEIGHTS, type AnalyzedQuery, type QueryWeights } from './query.ts';
+import { createTitleReranker } from './title-rerank.ts';
 import { vectorSearch } from './vector.ts';
 
 export interface SearchOptions {
@@ -92,10 +93,13 @@ export interface SearcherDeps {
   params?: Partial<RetrievalParams>;
 }
 
-/** The searcher for a configuration: lexicon from data/lexicon, and the ONNX reranker if RERANKER_MODEL_PATH is set. */
+/**
+ * The searcher for a configuration: lexicon from data/lexicon, and the ONNX cross-encoder if
+ * RERANKER_MODEL_PATH is set, else the title-precision reranker.
+ */
 export async function createConfiguredSearcher(config: { rerankerModelPath: string | undefined }, db: Db, embedder: Embedder, lexicon: Lexicon): Promise<Searcher> {
-  const reranker = config.rerankerModelPath ? await (await import('./rerank.ts')).createOnnxReranker(config.rerankerModelPath) : undefined;
-  return createSearcher({ db, embedder, lexicon, ...(reranker ? { reranker } : {}) });
+  const reranker = config.rerankerModelPath ? await (await import('./rerank.ts')).createOnnxReranker(config.rerankerModelPath) : createTitleReranker(lexicon);
+  return createSearcher({ db, embedder, lexicon, reranker });
 }
 
 export function createSearcher(deps: SearcherDeps): Searcher {
