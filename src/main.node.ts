@@ -34,7 +34,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   let readiness: Readiness = { phase: 'migrating' };
   const db = await openDb(config, embedder.dim);
   const lexicon = loadLexicon();
-  const searcher = await createConfiguredSearcher(config, db, embedder, lexicon);
+  const searcher = await createConfiguredSearcher(config, db, embedder, lexicon, { memoryIndex: true, log: (msg, fields) => log('info', msg, fields) });
   const now = () => new Date();
   const answers = await createConfiguredAnswerService(config, { db, searcher, lexicon, log, now });
   const app = createApp({ config, db, embedder, searcher, answers, readiness: () => readiness, log, now });
@@ -64,6 +64,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     bar.done();
     log('info', 'bundled knowledge base ingested', { ...summary, errors: summary.errors.length });
   }
+  await searcher.warmUp?.();
   readiness = { phase: 'ready' };
 
   return {

@@ -34,6 +34,15 @@ describe('hoidap CLI', () => {
       chunks: expect.any(Number),
       units: { law_article: 0, procedure: 2, qa: 0, news: 0, gazette: 0, text: 0 },
     });
+
+    const name = (JSON.parse(procedureLines(1)[0]!) as { ten_thu_tuc: string }).ten_thu_tuc;
+    const ask = await runCli(['ask', `Thủ tục ${name} cần giấy tờ gì?`, '--json'], env);
+    expect(ask.code).toBe(0);
+    const answer = lastJson(ask.stdout);
+    expect(answer).toMatchObject({ status: 'answered', conversationId: expect.any(String), answer: expect.stringContaining('[1]') });
+    expect(answer.citations).toEqual([expect.objectContaining({ n: 1, kind: 'procedure', ref: expect.stringContaining(name.trim().slice(0, 20)) })]);
+    const followUp = await runCli(['ask', 'thế còn lệ phí?', '--conversation', String(answer.conversationId), '--json'], env);
+    expect(lastJson(followUp.stdout)).toMatchObject({ conversationId: answer.conversationId, rewrittenQuestion: expect.stringMatching(/^lệ phí /) });
   });
 
   it.each([
@@ -41,6 +50,8 @@ describe('hoidap CLI', () => {
     [['ingest'], /at least one file/],
     [['stats', '--verbose'], /Unknown option/],
     [['launch'], /unknown command "launch"/],
+    [['ask'], /ask needs a question/],
+    [['ask', 'x', '--lang', 'fr'], /--lang must be vi or en/],
   ])('rejects bad usage %j with exit code 2', async (args, message) => {
     const r = await runCli(args, { DATA_DIR: join(tempDir(), 'data') });
     expect(r.code).toBe(2);

@@ -5,7 +5,7 @@ import type { Queryable } from '../db/index.ts';
 import type { SearchHit } from '../retrieval/search.ts';
 import type { Lexicon } from '../text/lexicon.ts';
 import { contentTerms } from '../text/content.ts';
-import { termCounts } from '../text/terms.ts';
+import { foldedTermSet, termCounts } from '../text/terms.ts';
 
 export interface TermWeights {
   /** Terms of the question itself, with idf weights (bigrams at half weight). */
@@ -23,13 +23,18 @@ async function documentCount(db: Queryable): Promise<number> {
   return corpusSize.n;
 }
 
-export async function termWeights(db: Queryable, question: string, expansions: string[]): Promise<TermWeights> {
+export type TermStats = (terms: string[]) => { n: number; df: Map<string, number> } | null;
+
+export async function termWeights(db: Queryable, question: string, expansions: string[], inMemory?: TermStats): Promise<TermWeights> {
   const own = contentTerms(question);
   const extra = expansions.flatMap((e) => [...termCounts(e).counts.keys()]).filter((t) => !own.includes(t));
   const all = [...new Set([...own, ...extra])];
-  const n = await documentCount(db);
-  const rows = all.length ? await db.query<{ term: string; df: number }>('SELECT term, df FROM bm25_terms WHERE term = ANY($1::text[])', [all]) : [];
-  const df = new Map(rows.map((r) => [r.term, Number(r.df)]));
+  let stats = inMemory?.(all) ?? null;
+  if (!stats) {
+    const rows = all.length ? await db.query<{ term: string; df: number }>('SELECT term, df FROM bm25_terms WHERE term = ANY($1::text[])', [all]) : [];
+    stats = { n: await documentCount(db), df: new Map(rows.map((r) => [r.term, Number(r.df)])) };
+  }
+  const { n, df } = stats;
   const idf = (t: string) => Math.log(1 + (n - (df.get(t) ?? 0) + 0.5) / ((df.get(t) ?? 0) + 0.5));
   const weight = (t: string) => idf(t) * (t.includes(' ') ? 0.5 : 1);
   const question_ = new Map(own.map((t) => [t, weight(t)]));
@@ -38,8 +43,22 @@ export async function termWeights(db: Queryable, question: string, expansions: s
   return { question: question_, expanded };
 }
 
+// Units never change under the same id (a changed document gets new units), so the terms of the
+// units that keep coming back (popular procedures) are worth keeping.
+const termCache = new Map<string, Set<string>>();
+const TERM_CACHE_SIZE = 512;
+
 function hitTerms(h: SearchHit): Set<string> {
-  return new Set(termCounts(`${h.documentName}\n${h.documentNumber ?? ''}\n${h.title ?? ''}\n${h.text}`).counts.keys());
+  const key = `${h.unitId}:${h.text.length}`;
+  let terms = termCache.get(key);
+  if (terms) {
+    termCache.delete(key);
+  } else {
+    terms = foldedTermSet(`${h.documentName}\n${h.documentNumber ?? ''}\n${h.title ?? ''}\n${h.text}`);
+    if (termCache.size >= TERM_CACHE_SIZE) termCache.delete(termCache.keys().next().value!);
+  }
+  termCache.set(key, terms);
+  return terms;
 }
 
 /** Terms of the question that the unit says in other words (CCCD → căn cước công dân, sổ đỏ → giấy chứng nhận…). */

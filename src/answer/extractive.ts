@@ -3,7 +3,7 @@
 // smallest reference that holds it (Điểm / Khoản / Điều). Every number shown is the source's own.
 import { fmt, t, type Lang } from '../messages.ts';
 import type { SearchHit } from '../retrieval/search.ts';
-import { termCounts } from '../text/terms.ts';
+import { foldedTermSet } from '../text/terms.ts';
 import type { Aspect } from './followup.ts';
 import type { Draft } from './types.ts';
 
@@ -43,7 +43,7 @@ const MAX_QUOTE = 700;
 
 /** Share of the query's weight a passage covers, lightly penalised by its length. */
 export function passageScore(text: string, terms: Map<string, number>): number {
-  const have = termCounts(text).counts;
+  const have = foldedTermSet(text);
   let total = 0;
   let got = 0;
   for (const [term, w] of terms) {
@@ -55,7 +55,10 @@ export function passageScore(text: string, terms: Map<string, number>): number {
 }
 
 interface Passage {
+  /** What the passage is judged on (a point together with the lead of its clause). */
   text: string;
+  /** What is quoted: verbatim spans of the unit, in order (the clause lead, then the point). */
+  quotes: string[];
   locator: string | null;
 }
 
@@ -63,22 +66,25 @@ interface Passage {
 function articlePassages(hit: SearchHit, s: ArticleStructure): Passage[] {
   const out: Passage[] = [];
   const body = hit.text;
-  const add = (text: string, locator: string | null) => {
-    const trimmed = text.trim();
-    if (trimmed && body.includes(trimmed)) out.push({ text: trimmed, locator });
+  const add = (quotes: string[], locator: string | null) => {
+    const q = quotes.map((x) => x.trim()).filter(Boolean);
+    if (q.length && q.every((x) => body.includes(x))) out.push({ text: q.join('\n'), quotes: q, locator });
   };
-  if (s.intro) for (const sentence of sentences(s.intro)) add(sentence, null);
+  if (s.intro) for (const sentence of sentences(s.intro)) add([sentence], null);
   for (const c of s.clauses ?? []) {
-    if (c.text.length <= MAX_QUOTE) add(c.text, `Khoản ${c.n}`);
+    if (c.text.length <= MAX_QUOTE) add([c.text], `Khoản ${c.n}`);
     const lead = c.points.length ? c.text.slice(0, c.text.indexOf(c.points[0]!.text)).trim() : c.text;
-    if (lead.length > MAX_QUOTE || !c.points.length) for (const sentence of sentences(lead)) add(sentence, `Khoản ${c.n}`);
-    else if (c.points.length && c.text.length > MAX_QUOTE) add(lead, `Khoản ${c.n}`);
-    for (const p of c.points) if (p.text.length <= MAX_QUOTE) add(p.text, `Điểm ${p.p} Khoản ${c.n}`);
+    if (lead.length > MAX_QUOTE || !c.points.length) for (const sentence of sentences(lead)) add([sentence], `Khoản ${c.n}`);
+    else if (c.points.length && c.text.length > MAX_QUOTE) add([lead], `Khoản ${c.n}`);
+    // A point reads with the lead of its clause ("Công dân có trách nhiệm khai báo tạm vắng trong
+    // các trường hợp sau đây:" … "d) Đi khỏi … từ 12 tháng liên tục trở lên …").
+    const context = lead.length <= 400 ? [lead] : [];
+    for (const p of c.points) if (p.text.length <= MAX_QUOTE) add([...context, p.text], `Điểm ${p.p} Khoản ${c.n}`);
   }
   if (!out.length) {
     // No Khoản: the article's sentences (after its title line).
     const text = hit.title && body.startsWith(hit.title) ? body.slice(hit.title.length) : body;
-    for (const sentence of sentences(text)) add(sentence, null);
+    for (const sentence of sentences(text)) add([sentence], null);
   }
   return out;
 }
@@ -106,9 +112,10 @@ function pickPassages(hit: SearchHit, structure: Record<string, unknown>, terms:
   const best = scored[0]!;
   const picked = [best.p];
   // A second passage when it answers nearly as well and says something else (not part of the first).
-  const second = scored.slice(1).find((x) => x.s >= best.s * 0.8 && x.s > 0 && !best.p.text.includes(x.p.text) && !x.p.text.includes(best.p.text));
+  const overlaps = (a: Passage, b: Passage) => a.quotes.some((q) => b.quotes.some((r) => q.includes(r) || r.includes(q)));
+  const second = scored.slice(1).find((x) => x.s >= best.s * 0.8 && x.s > 0 && !overlaps(best.p, x.p));
   if (second && best.p.text.length + second.p.text.length <= MAX_QUOTE * 1.4) picked.push(second.p);
-  return picked.sort((a, b) => hit.text.indexOf(a.text) - hit.text.indexOf(b.text));
+  return picked.sort((a, b) => hit.text.indexOf(a.quotes[0]!) - hit.text.indexOf(b.quotes[0]!));
 }
 
 function textPassages(hit: SearchHit): Passage[] {
@@ -117,11 +124,11 @@ function textPassages(hit: SearchHit): Passage[] {
     const i = text.indexOf('\nĐáp:');
     if (i >= 0) {
       const answer = text.slice(i + '\nĐáp:'.length).trim();
-      if (answer.length <= MAX_QUOTE * 1.4) return [{ text: answer, locator: null }];
+      if (answer.length <= MAX_QUOTE * 1.4) return [{ text: answer, quotes: [answer], locator: null }];
       text = answer;
     }
   }
-  return sentences(text).filter((s) => hit.text.includes(s)).map((s) => ({ text: s, locator: null }));
+  return sentences(text).filter((s) => hit.text.includes(s)).map((s) => ({ text: s, quotes: [s], locator: null }));
 }
 
 /** The source line that best backs what the question asks about a procedure. */
@@ -195,9 +202,10 @@ export function composeExtractive(input: ComposeInput): Draft | null {
     const sameLocator = passages.every((p) => p.locator === passages[0]!.locator);
     const locator = sameLocator ? passages[0]!.locator : null;
     const ref = refWithLocator(hit, locator);
-    draft.sources.push({ n: 1, hit, quote: passages.map((p) => p.text).join('\n'), ref });
+    const quotes = [...new Set(passages.flatMap((p) => p.quotes))];
+    draft.sources.push({ n: 1, hit, quote: quotes.reduce((a, b) => (b.length > a.length ? b : a)), ref });
     lines.push(fmt(hit.kind === 'qa' ? 'qaIntro' : 'lawIntro', lang, { ref, cite: '[1]' }));
-    for (const p of passages) lines.push(`“${p.text}”`);
+    for (const q of quotes) lines.push(`“${q}”`);
   }
   const other = sources[1];
   if (other) {
@@ -209,8 +217,8 @@ export function composeExtractive(input: ComposeInput): Draft | null {
       const p = pickPassages(other.hit, other.structure, terms, wantsQuantity)[0];
       if (p) {
         const ref = refWithLocator(other.hit, p.locator);
-        draft.sources.push({ n: 2, hit: other.hit, quote: p.text, ref });
-        lines.push(fmt('seeAlsoQuote', lang, { ref, cite: '[2]' }), `“${p.text}”`);
+        draft.sources.push({ n: 2, hit: other.hit, quote: p.quotes.at(-1)!, ref });
+        lines.push(fmt('seeAlsoQuote', lang, { ref, cite: '[2]' }), ...p.quotes.map((q) => `“${q}”`));
       }
     }
   }

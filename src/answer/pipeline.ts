@@ -151,8 +151,8 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
       async run(ctx) {
         const q = searchText(ctx);
         const a = analyzeQuery(q, deps.lexicon);
-        ctx.weights = await termWeights(deps.db, q, a.expansions);
-        const scored = ctx.hits.slice(0, 3).map((h) => ({ h, c: explicitlyNamed(h) ? 1 : coverage(h, ctx.weights!.question, deps.lexicon, a.folded) }));
+        ctx.weights = await termWeights(deps.db, q, a.expansions, deps.searcher.termStats?.bind(deps.searcher));
+        const scored = ctx.hits.slice(0, 2).map((h) => ({ h, c: explicitlyNamed(h) ? 1 : coverage(h, ctx.weights!.question, deps.lexicon, a.folded) }));
         ctx.confidence = scored[0]!.c;
         const top = ctx.hits[0]!;
         if (ctx.confidence < p.threshold) {

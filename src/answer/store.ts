@@ -1,6 +1,5 @@
 // Conversations, turns and answer records in SQL.
 import type { Db, Queryable } from '../db/index.ts';
-import { insertTicket } from '../escalation/tickets.ts';
 import type { AnswerContext, Channel, Turn } from './types.ts';
 
 /** How many earlier turns a follow-up may lean on. */
@@ -22,58 +21,53 @@ export async function loadHistory(db: Queryable, conversationId: string): Promis
   return rows.map((r) => ({ role: r.role, text: r.text, rewritten: r.rewritten, unitIds: (r.units ?? []).filter((u) => u.cited).map((u) => u.unitId) }));
 }
 
-/** Everything one question produced, in one transaction: conversation, both turns, the answer record, the ticket. */
+/**
+ * Everything one question produced — conversation, answer record, both turns, the ticket — in one
+ * statement (data-modifying CTEs), so it is atomic without a transaction round trip.
+ * A ticket code collision surfaces as a unique violation for the caller to retry.
+ */
 export async function saveExchange(db: Db, ctx: AnswerContext, answerId: string, ticket: { code: string; agency: string; dueAt: Date } | null): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.query(
-      `INSERT INTO conversations (id, channel, lang, citizen_ref) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (id) DO UPDATE SET updated_at = now(), lang = EXCLUDED.lang`,
-      [ctx.conversationId, ctx.channel, ctx.lang, ctx.input.citizenRef ?? null],
-    );
-    const cited = new Set(ctx.citations.map((c) => c.sourceId));
-    const units = ctx.hits.map((h) => ({ unitId: h.unitId, sourceId: sourceIdOf(h), score: Number(h.score.toFixed(6)), cited: cited.has(sourceIdOf(h)) }));
-    await tx.query(
-      `INSERT INTO answers (id, conversation_id, question, rewritten, lang, channel, status, reason, route, answer, citations, units,
+  const cited = new Set(ctx.citations.map((c) => c.sourceId));
+  const units = ctx.hits.map((h) => ({ unitId: h.unitId, sourceId: sourceIdOf(h), score: Number(h.score.toFixed(6)), cited: cited.has(sourceIdOf(h)) }));
+  await db.query(
+    `WITH c AS (
+       INSERT INTO conversations (id, channel, lang, citizen_ref) VALUES ($1, $6, $5, $18)
+       ON CONFLICT (id) DO UPDATE SET updated_at = now(), lang = EXCLUDED.lang RETURNING id),
+     a AS (
+       INSERT INTO answers (id, conversation_id, question, rewritten, lang, channel, status, reason, route, answer, citations, units,
                             confidence, composer, prompt_version, timings, agency)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-      [
-        answerId,
-        ctx.conversationId,
-        ctx.question,
-        ctx.rewritten,
-        ctx.lang,
-        ctx.channel,
-        ctx.stop!.status,
-        ctx.stop!.reason,
-        ctx.route,
-        ctx.answer,
-        JSON.stringify(ctx.citations),
-        JSON.stringify(units),
-        ctx.confidence,
-        ctx.composer,
-        ctx.promptVersion,
-        JSON.stringify(roundTimings(ctx.timings)),
-        ctx.agency,
-      ],
-    );
-    await tx.query(
-      `INSERT INTO turns (conversation_id, role, text, rewritten, answer_id) VALUES ($1, 'citizen', $2, $3, $5), ($1, 'assistant', $4, NULL, $5)`,
-      [ctx.conversationId, ctx.question, ctx.rewritten, ctx.answer, answerId],
-    );
-    if (ticket) {
-      await insertTicket(tx, {
-        code: ticket.code,
-        conversationId: ctx.conversationId,
-        answerId,
-        agency: ticket.agency,
-        reason: ctx.stop!.reason,
-        question: ctx.rewritten ?? ctx.question,
-        channel: ctx.channel,
-        lang: ctx.lang,
-        dueAt: ticket.dueAt,
-      });
-    }
-  });
+       SELECT $2, c.id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17 FROM c RETURNING id, conversation_id),
+     t AS (
+       INSERT INTO turns (conversation_id, role, text, rewritten, answer_id)
+       SELECT a.conversation_id, r.role, r.text, r.rewritten, a.id FROM a,
+         (VALUES (1, 'citizen', $3::text, $4::text), (2, 'assistant', $10::text, NULL::text)) AS r(ord, role, text, rewritten)
+       ORDER BY r.ord RETURNING 1)
+     INSERT INTO tickets (code, conversation_id, answer_id, agency, reason, question, channel, lang, due_at)
+     SELECT $19, a.conversation_id, a.id, $20, $8, coalesce($4, $3), $6, $5, $21::timestamptz FROM a WHERE $19::text IS NOT NULL`,
+    [
+      ctx.conversationId,
+      answerId,
+      ctx.question,
+      ctx.rewritten,
+      ctx.lang,
+      ctx.channel,
+      ctx.stop!.status,
+      ctx.stop!.reason,
+      ctx.route,
+      ctx.answer,
+      JSON.stringify(ctx.citations),
+      JSON.stringify(units),
+      ctx.confidence,
+      ctx.composer,
+      ctx.promptVersion,
+      JSON.stringify(roundTimings(ctx.timings)),
+      ctx.agency,
+      ctx.input.citizenRef ?? null,
+      ticket?.code ?? null,
+      ticket?.agency ?? null,
+      ticket?.dueAt.toISOString() ?? null,
+    ],
+  );
 }
 
 /** The id a citation gives for a unit: stable across re-ingestion ("law:68/2020/qh14#article:20"). */

@@ -157,7 +157,10 @@ async function cmdAsk(args: string[], config: Config): Promise<number> {
   process.stdout.write(`${r.answer}\n`);
   if (r.citations.length) {
     process.stdout.write('\n');
-    for (const c of r.citations) process.stdout.write(`[${c.n}] ${c.ref}${c.url ? ` — ${c.url}` : ''}\n    “${c.quote.replace(/\s+/g, ' ').slice(0, 240)}”\n`);
+    for (const c of r.citations) {
+      const quote = c.quote.replace(/\s+/g, ' ');
+      process.stdout.write(`[${c.n}] ${c.ref}${c.url ? ` — ${c.url}` : ''}\n    “${quote.length > 240 ? `${quote.slice(0, 240).replace(/\s+\S*$/, '')} …` : quote}”\n`);
+    }
   }
   process.stdout.write(`\n(${r.status}; conversation ${r.conversationId})\n`);
   return EXIT.ok;

@@ -43,7 +43,10 @@ export async function openPglite(dataDir: string | null): Promise<Db> {
     mkdirSync(dir, { recursive: true });
     release = acquireLock(dir);
     try {
-      pg = new PGlite(join(dir, 'pgdata'), { extensions: { vector } });
+      // On Node the data directory is a NODEFS mount: writes reach the files directly and the
+      // post-query "sync to filesystem" has nothing to flush, yet awaiting it costs ~0.5 ms per
+      // statement. Relaxed durability skips only that wait (measured: SELECT 1 0.76 → 0.27 ms).
+      pg = new PGlite(join(dir, 'pgdata'), { extensions: { vector }, relaxedDurability: true });
       await pg.waitReady;
     } catch (e) {
       release();
@@ -69,6 +72,10 @@ export async function openPglite(dataDir: string | null): Promise<Db> {
     driver: 'pglite',
     ...self,
     transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    async copyOut(select: string) {
+      const r = (await pg.query(`COPY (${select}) TO '/dev/blob' WITH (FORMAT text)`)) as { blob?: Blob };
+      return r.blob ? await r.blob.text() : '';
+    },
     async sizeBytes() {
       const [r] = await self.query<{ n: number }>('SELECT pg_database_size(current_database())::float8 AS n');
       return r?.n ?? 0;

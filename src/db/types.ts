@@ -14,6 +14,11 @@ export interface Db extends Queryable {
   readonly driver: 'pglite' | 'pg';
   /** Runs `fn` in one transaction: committed if it resolves, rolled back if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * The rows of a SELECT as PostgreSQL's text COPY format (tab-separated lines), for bulk reads
+   * that would be slow row by row. Only the embedded driver has it.
+   */
+  copyOut?(select: string): Promise<string>;
   /** Approximate size of the database on disk, in bytes. */
   sizeBytes(): Promise<number>;
   close(): Promise<void>;

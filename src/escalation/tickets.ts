@@ -49,28 +49,6 @@ export interface TicketRow {
   created_at: Date;
 }
 
-export interface NewTicket {
-  code: string;
-  conversationId: string;
-  answerId: string | null;
-  agency: string;
-  reason: string;
-  question: string;
-  channel: string;
-  lang: string;
-  dueAt: Date;
-}
-
-/** Inserts a ticket; a code collision (unique violation) is the caller's to retry with a fresh code. */
-export async function insertTicket(db: Queryable, t: NewTicket): Promise<TicketRow> {
-  const rows = await db.query<TicketRow>(
-    `INSERT INTO tickets (code, conversation_id, answer_id, agency, reason, question, channel, lang, due_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
-    [t.code, t.conversationId, t.answerId, t.agency, t.reason, t.question, t.channel, t.lang, t.dueAt.toISOString()],
-  );
-  return rows[0]!;
-}
-
 export async function findTicketByCode(db: Queryable, code: string): Promise<TicketRow | null> {
   const rows = await db.query<TicketRow>('SELECT * FROM tickets WHERE code = $1', [code.toUpperCase()]);
   return rows[0] ?? null;

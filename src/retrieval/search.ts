@@ -9,6 +9,7 @@ import { matchesPartial } from '../text/references.ts';
 import { buildAccentModel, lacksDiacritics, restoreDiacritics } from '../text/restore.ts';
 import { bm25Search, DEFAULT_BM25, type Bm25Params, type ScoredUnit } from './bm25.ts';
 import { analyzeQuery, DEFAULT_QUERY_WEIGHTS, type AnalyzedQuery, type QueryWeights } from './query.ts';
+import { createMemoryBm25, type MemoryBm25 } from './bm25-memory.ts';
 import { createTitleReranker } from './title-rerank.ts';
 import { vectorSearch } from './vector.ts';
 
@@ -83,6 +84,10 @@ interface KnownLaw {
 
 export interface Searcher {
   search(q: string, opts?: SearchOptions): Promise<SearchResult>;
+  /** Resolves when in-memory structures (the BM25 copy) are loaded; search works before, only slower. */
+  warmUp?(): Promise<void>;
+  /** Collection size and document frequencies without a query, when they are in memory. */
+  termStats?(terms: string[]): { n: number; df: Map<string, number> } | null;
 }
 
 export interface SearcherDeps {
@@ -90,6 +95,8 @@ export interface SearcherDeps {
   embedder: Embedder;
   lexicon: Lexicon;
   reranker?: Reranker;
+  /** An in-memory copy of the BM25 index (embedded database, long-running processes). */
+  memory?: MemoryBm25 | null;
   params?: Partial<RetrievalParams>;
 }
 
@@ -97,9 +104,18 @@ export interface SearcherDeps {
  * The searcher for a configuration: lexicon from data/lexicon, and the ONNX cross-encoder if
  * RERANKER_MODEL_PATH is set, else the title-precision reranker.
  */
-export async function createConfiguredSearcher(config: { rerankerModelPath: string | undefined }, db: Db, embedder: Embedder, lexicon: Lexicon): Promise<Searcher> {
+export async function createConfiguredSearcher(
+  config: { rerankerModelPath: string | undefined },
+  db: Db,
+  embedder: Embedder,
+  lexicon: Lexicon,
+  opts: { memoryIndex?: boolean; log?: (msg: string, fields?: Record<string, unknown>) => void } = {},
+): Promise<Searcher> {
   const reranker = config.rerankerModelPath ? await (await import('./rerank.ts')).createOnnxReranker(config.rerankerModelPath) : createTitleReranker(lexicon);
-  return createSearcher({ db, embedder, lexicon, reranker });
+  // Long-running processes on the embedded database score BM25 in memory (see bm25-memory.ts);
+  // a PostgreSQL server scores it in SQL, with several connections in parallel.
+  const memory = opts.memoryIndex && db.driver === 'pglite' ? createMemoryBm25(db, opts.log ? { log: opts.log } : {}) : null;
+  return createSearcher({ db, embedder, lexicon, reranker, memory });
 }
 
 export function createSearcher(deps: SearcherDeps): Searcher {
@@ -158,6 +174,8 @@ export function createSearcher(deps: SearcherDeps): Searcher {
   }
 
   return {
+    warmUp: async () => deps.memory?.ready(),
+    termStats: (terms) => deps.memory?.termStats(terms) ?? null,
     async search(q, opts = {}) {
       const k = Math.max(1, Math.min(100, opts.k ?? 10));
       const mode = opts.mode ?? 'hybrid';
@@ -174,7 +192,7 @@ export function createSearcher(deps: SearcherDeps): Searcher {
       const a = analyzeQuery(q, lexicon, p.query);
       const n = Math.max(p.candidates, k);
       const [bm25, vector, refs] = await Promise.all([
-        mode === 'vector' ? Promise.resolve([] as ScoredUnit[]) : time('bm25', () => bm25Search(db, a.terms, n, filters, p.bm25)),
+        mode === 'vector' ? Promise.resolve([] as ScoredUnit[]) : time('bm25', async () => deps.memory?.search(a.terms, n, filters, p.bm25) ?? bm25Search(db, a.terms, n, filters, p.bm25)),
         mode === 'bm25' || (mode === 'hybrid' && p.fusion.vector === 0) ? Promise.resolve([] as ScoredUnit[]) : time('vector', async () => vectorSearch(db, await embedder.embedQuery(a.text), p.vectorCandidates, filters)),
         time('references', () => resolveReferences(a)),
       ]);
@@ -207,7 +225,8 @@ export function createSearcher(deps: SearcherDeps): Searcher {
         e.match.reference = how;
       }
       const ranked = [...fused].sort((x, y) => y[1].score - x[1].score || x[0] - y[0]);
-      const ids = ranked.slice(0, k + 10).map(([id]) => id);
+      // A few spare units in case some are filtered out below (repealed, other kind).
+      const ids = ranked.slice(0, k + 4).map(([id]) => id);
       const details = await time('details', () => loadUnits(db, ids));
 
       let hits: SearchHit[] = [];

@@ -9,10 +9,14 @@ const FUNCTION_WORDS = new Set(
 );
 const FOLDED_FUNCTION_WORDS = new Set('gi nhieu khong duoc nhung cua minh vay nhi sao nhu neu muon xin nhe roi chua phai voi trong mot hoac gom may lau ai khi'.split(' '));
 
+function isFunctionWord(w: string): boolean {
+  return FUNCTION_WORDS.has(w) || (fold(w) === w && FOLDED_FUNCTION_WORDS.has(w));
+}
+
 /** Folded content terms of a question: unigrams and bigrams without function words. */
 export function contentTerms(question: string): string[] {
   const words = syllables(question);
-  const keep = words.map((w) => !(FUNCTION_WORDS.has(w) || (fold(w) === w && FOLDED_FUNCTION_WORDS.has(w))));
+  const keep = words.map((w) => !isFunctionWord(w));
   const folded = words.map(fold);
   const out = new Set<string>();
   folded.forEach((w, i) => {
@@ -27,6 +31,6 @@ export function contentTerms(question: string): string[] {
 /** Folded content syllables of a text (no bigrams): for comparing a title with a question. */
 export function contentSyllables(text: string): string[] {
   return syllables(text)
-    .filter((w) => !(FUNCTION_WORDS.has(w) || (fold(w) === w && FOLDED_FUNCTION_WORDS.has(w))))
+    .filter((w) => !isFunctionWord(w))
     .map(fold);
 }

@@ -21,3 +21,18 @@ export function termCounts(text: string): { counts: Map<string, number>; length:
   }
   return { counts, length: s.length };
 }
+
+/**
+ * The set of folded unigrams and bigrams of a long text, quickly: one fold of the whole text
+ * instead of normalising word by word (tone placement does not matter once tones are removed).
+ * Equal to the keys of termCounts() for Vietnamese text.
+ */
+export function foldedTermSet(text: string): Set<string> {
+  const words = fold(text).match(/[\p{L}\p{N}]+/gu) ?? [];
+  const out = new Set<string>();
+  for (let i = 0; i < words.length; i++) {
+    out.add(words[i]!);
+    if (i + 1 < words.length) out.add(`${words[i]} ${words[i + 1]}`);
+  }
+  return out;
+}

@@ -11,6 +11,7 @@ import { loadAgencies } from '../../src/escalation/agencies.ts';
 import { ingestPaths } from '../../src/ingest/pipeline.ts';
 import { loadProjectRegistry } from '../../src/ingest/registry.ts';
 import { createSearcher, type Searcher } from '../../src/retrieval/search.ts';
+import { createTitleReranker } from '../../src/retrieval/title-rerank.ts';
 import { loadGlossary } from '../../src/text/english.ts';
 import { loadLexicon } from '../../src/text/lexicon.ts';
 import { openTestDb, type Driver } from './db.ts';
@@ -44,7 +45,8 @@ export async function answerFixture(driver: Driver = 'pglite'): Promise<AnswerFi
   const summary = await ingestPaths({ db: t.db, embedder, registry: loadProjectRegistry() }, [dir]);
   if (summary.errors.length) throw new Error(`fixture ingest failed: ${JSON.stringify(summary.errors.slice(0, 3))}`);
   const lexicon = loadLexicon();
-  const searcher = createSearcher({ db: t.db, embedder, lexicon });
+  // As in production (createConfiguredSearcher), without the in-memory copy: tests ingest and search at once.
+  const searcher = createSearcher({ db: t.db, embedder, lexicon, reranker: createTitleReranker(lexicon) });
   const glossary = loadGlossary();
   const agencies = loadAgencies();
   return {
