@@ -12,6 +12,7 @@ import { mean, ndcgAt, percentile, recallAt, reciprocalRank } from './metrics.ts
 import type { EvalQuestion, GoldSource } from './sets.ts';
 import type { AnswerService } from '../answer/pipeline.ts';
 import { runAnswerEval, type AnswerMetrics, type AnswerMiss } from './answers.ts';
+import { loadGlossary, translateQuery } from '../text/english.ts';
 
 export interface RankingMetrics {
   recall_at_1: number;
@@ -129,6 +130,7 @@ export async function runEval(
   opts: EvalOptions,
 ): Promise<EvalReport> {
   const resolve = await goldResolver(deps.db);
+  const glossary = loadGlossary();
   const answerEval = deps.answers && hasAnswerExpectations(questions) ? await runAnswerEval({ db: deps.db, answers: deps.answers }, questions, { maxMisses: opts.maxMisses ?? 50 }) : null;
   const unitKeys = new Map<number, string>();
   for (const r of await deps.db.query<{ id: number; key: string }>("SELECT u.id, u.document_id || ':' || u.unit_key AS key FROM units u")) unitKeys.set(r.id, r.key);
@@ -148,7 +150,9 @@ export async function runEval(
     unresolved += gold.filter((g) => g === null).length;
     if (!q.gold.length) continue;
     // A follow-up is ranked as the pipeline understood it (rewritten with its history).
-    const asked = answerEval?.understood.get(q.id) ?? q.text;
+    // English questions are searched in Vietnamese, through the glossary, as the answer pipeline does.
+    const understood = answerEval?.understood.get(q.id) ?? q.text;
+    const asked = q.lang === 'en' ? translateQuery(understood, glossary) : understood;
     const text = opts.stripDiacritics ? stripDiacritics(asked) : asked;
 
     const t0 = performance.now();
