@@ -6,7 +6,7 @@
 import type { Db } from '../db/index.ts';
 import type { UnitKind } from '../ingest/types.ts';
 import { TITLE_PREFIX } from '../ingest/store.ts';
-import { DEFAULT_BM25, type Bm25Params, type RankFilters, type ScoredUnit } from './bm25.ts';
+import { DEFAULT_BM25, scoredTerms, withTitleTerms, type Bm25Params, type RankFilters, type ScoredUnit } from './bm25.ts';
 import type { QueryTerm } from './query.ts';
 
 interface Snapshot {
@@ -95,31 +95,16 @@ async function load(db: Db & { copyOut: NonNullable<Db['copyOut']> }): Promise<S
 /** Scores like bm25Search, on a snapshot. */
 export function scoreSnapshot(s: Snapshot, terms: QueryTerm[], limit: number, filters: RankFilters = {}, p: Bm25Params = DEFAULT_BM25): ScoredUnit[] {
   if (!terms.length || !s.n) return [];
-  terms = p.titleWeight > 0 ? [...terms, ...terms.map((t) => ({ term: `${TITLE_PREFIX}${t.term}`, weight: t.weight * p.titleWeight }))] : terms;
+  terms = withTitleTerms(terms, p);
   const dfs = [...new Set(terms.map((t) => t.term))].flatMap((term) => (s.df.has(term) ? [{ term, df: s.df.get(term)! }] : []));
   const n = s.n;
-  const body = dfs.filter((d) => !d.term.startsWith(TITLE_PREFIX));
-  let keptBody = body.filter((d) => d.df <= n * p.maxDfRatio);
-  if (!keptBody.length) keptBody = [...body].sort((a, b) => a.df - b.df).slice(0, 3);
-  if (keptBody.length > p.maxTerms) keptBody = [...keptBody].sort((a, b) => a.df - b.df || (a.term < b.term ? -1 : 1)).slice(0, p.maxTerms);
-  if (!keptBody.length) return [];
-  const bodyDf = new Map(keptBody.map((d) => [d.term, d.df]));
-  const present = new Set(dfs.map((d) => d.term));
-  const kept = [
-    ...keptBody,
-    ...keptBody
-      .filter((d) => present.has(`${TITLE_PREFIX}${d.term}`))
-      .sort((a, b) => a.df - b.df || (a.term < b.term ? -1 : 1))
-      .slice(0, p.maxTitleTerms)
-      .map((d) => ({ term: `${TITLE_PREFIX}${d.term}`, df: bodyDf.get(d.term)! })),
-  ];
-  const weight = new Map(terms.map((t) => [t.term, t.weight]));
+  const kept = scoredTerms(terms, dfs, n, p);
   const scores = new Float64Array(n);
   const touched: number[] = [];
   for (const d of kept) {
     const r = s.range.get(d.term);
     if (!r) continue;
-    const wi = (weight.get(d.term) ?? 1) * Math.log(1 + (n - d.df + 0.5) / (d.df + 0.5));
+    const wi = d.wi;
     const title = d.term.startsWith(TITLE_PREFIX);
     for (let j = r[0]; j < r[1]; j++) {
       const u = s.unitIdx[j]!;

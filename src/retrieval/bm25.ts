@@ -34,17 +34,16 @@ export interface RankFilters {
   includeRepealed?: boolean | undefined;
 }
 
-export async function bm25Search(db: Queryable, terms: QueryTerm[], limit: number, filters: RankFilters = {}, p: Bm25Params = DEFAULT_BM25): Promise<ScoredUnit[]> {
-  if (!terms.length) return [];
-  // Each term is looked up in the body and, with the title prefix, in the title field.
-  terms = p.titleWeight > 0 ? [...terms, ...terms.map((t) => ({ term: `${TITLE_PREFIX}${t.term}`, weight: t.weight * p.titleWeight }))] : terms;
-  // One round trip for the collection size and the document frequencies of the query terms.
-  const dfs = await db.query<{ term: string; df: number; n: number }>(
-    'SELECT term, df, (SELECT count(*) FROM bm25_docs)::float8 AS n FROM bm25_terms WHERE term = ANY($1::text[]) AND df > 0',
-    [terms.map((t) => t.term)],
-  );
-  const n = dfs[0]?.n ?? 0;
-  if (!n) return [];
+/** Each term is looked up in the body and, with the title prefix, in the title field. */
+export function withTitleTerms(terms: QueryTerm[], p: Bm25Params): QueryTerm[] {
+  return p.titleWeight > 0 ? [...terms, ...terms.map((t) => ({ term: `${TITLE_PREFIX}${t.term}`, weight: t.weight * p.titleWeight }))] : terms;
+}
+
+/**
+ * The terms that are scored, each with its weight × idf, from the document frequencies of the
+ * query's terms (those absent from the index left out) and the collection size `n`.
+ */
+export function scoredTerms(terms: QueryTerm[], dfs: { term: string; df: number }[], n: number, p: Bm25Params): { term: string; wi: number }[] {
   // Title terms share the body's idf (BM25F-style): a title is a field of the unit, not a
   // collection of its own; with their own (much smaller) df, title matches would swamp the body.
   // A title term is scored when its body term is.
@@ -65,6 +64,21 @@ export async function bm25Search(db: Queryable, terms: QueryTerm[], limit: numbe
       .map((d) => ({ term: `${TITLE_PREFIX}${d.term}`, df: bodyDf.get(d.term)! })),
   ];
   const weight = new Map(terms.map((t) => [t.term, t.weight]));
+  return kept.map((d) => ({ term: d.term, wi: (weight.get(d.term) ?? 1) * Math.log(1 + (n - d.df + 0.5) / (d.df + 0.5)) }));
+}
+
+export async function bm25Search(db: Queryable, terms: QueryTerm[], limit: number, filters: RankFilters = {}, p: Bm25Params = DEFAULT_BM25): Promise<ScoredUnit[]> {
+  if (!terms.length) return [];
+  terms = withTitleTerms(terms, p);
+  // One round trip for the collection size and the document frequencies of the query terms.
+  const dfs = await db.query<{ term: string; df: number; n: number }>(
+    'SELECT term, df, (SELECT count(*) FROM bm25_docs)::float8 AS n FROM bm25_terms WHERE term = ANY($1::text[]) AND df > 0',
+    [terms.map((t) => t.term)],
+  );
+  const n = dfs[0]?.n ?? 0;
+  if (!n) return [];
+  const kept = scoredTerms(terms, dfs, n, p);
+  if (!kept.length) return [];
   const rows = await db.query<{ unit_id: number; document_id: number; score: number }>(
     `WITH t AS (SELECT * FROM unnest($1::text[], $2::float8[]) AS t(term, wi)),
           stats AS (SELECT greatest(avg(len), 1)::float8 AS avgdl FROM bm25_docs),
@@ -84,8 +98,7 @@ export async function bm25Search(db: Queryable, terms: QueryTerm[], limit: numbe
      ORDER BY top.score DESC, top.unit_id LIMIT $5`,
     [
       kept.map((d) => d.term),
-      // query weight × idf, computed here from the document frequencies just read
-      kept.map((d) => (weight.get(d.term) ?? 1) * Math.log(1 + (n - d.df + 0.5) / (d.df + 0.5))),
+      kept.map((d) => d.wi),
       p.k1,
       p.b,
       limit,
