@@ -21,7 +21,7 @@ interface ProcedureStructure {
   name?: string;
   agency?: string | null;
   address?: string | null;
-  channels?: { channel: string; time: string | null; fee: string | null }[];
+  channels?: { channel: string; time: string | null; fee: string | null; description?: string }[];
   documents?: { name: string; copies: string | null }[];
   conditions?: string | null;
   steps?: string[];
@@ -155,7 +155,7 @@ function procedureAnswer(hit: SearchHit, s: ProcedureStructure, lang: Lang, aspe
   const channels = s.channels ?? [];
   const times = [...new Set(channels.map((c) => c.time).filter((x): x is string => !!x))];
   const fees = [...new Set(channels.map((c) => c.fee).filter((x): x is string => !!x))];
-  const sections: Record<Aspect, string[]> = {
+  const sections: Record<Aspect | 'notes', string[]> = {
     documents: (() => {
       const docs = s.documents ?? [];
       if (!docs.length) return [];
@@ -169,12 +169,15 @@ function procedureAnswer(hit: SearchHit, s: ProcedureStructure, lang: Lang, aspe
     ],
     time: [`- ${t('procTime', lang)} ${times.length ? times.join('; ') : t('procTimeUnknown', lang)}`],
     fee: fees.length ? [`- ${t('procFee', lang)} ${fees.join('; ')}`] : [],
+    notes: channelNotes(channels).map((n) => `- ${t('procNote', lang)} ${n}`),
     conditions: s.conditions && s.conditions.length <= MAX_QUOTE ? [`- ${t('procConditions', lang)} ${s.conditions}`] : [],
     steps: s.steps?.length ? [`- ${t('procSteps', lang)} ${s.steps.slice(0, 3).join(' ')}`].filter((l) => l.length <= MAX_QUOTE * 2) : [],
   };
   // What was asked comes first; the usual checklist follows.
-  const order: Aspect[] = [...aspects, 'documents', 'where', 'time', 'fee'];
-  const seen = new Set<Aspect>();
+  // Notes about fees and deadlines follow a question about either at once.
+  const asked: (Aspect | 'notes')[] = aspects.some((a) => a === 'fee' || a === 'time') ? [...aspects, 'notes'] : aspects;
+  const order: (Aspect | 'notes')[] = [...asked, 'documents', 'where', 'time', 'fee', 'notes'];
+  const seen = new Set<Aspect | 'notes'>();
   for (const a of order) {
     if (seen.has(a)) continue;
     seen.add(a);
@@ -182,6 +185,35 @@ function procedureAnswer(hit: SearchHit, s: ProcedureStructure, lang: Lang, aspe
   }
   if (hit.url) out.push(`- ${t('procLink', lang)} ${hit.url}`);
   return out;
+}
+
+const NOTE_MAX = 320;
+
+/**
+ * The portal's notes per submission channel ("Lệ phí cấp mới 40.000đồng/lần…", "03 ngày làm việc,
+ * kể từ ngày nhận đủ hồ sơ hợp lệ"): often the only place a fee or deadline is spelled out. Short
+ * ones that say something about time or money are kept, once each, cut at a sentence end.
+ */
+export function channelNotes(channels: { description?: string }[]): string[] {
+  const out: string[] = [];
+  for (const c of channels) {
+    let d = (c.description ?? '').replace(/^[\s(]+|[\s)]+$/g, '').replace(/\s+/g, ' ').trim();
+    if (!d || !/\d|miễn/i.test(d) || !/(phí|đồng|ngày|giờ|tháng|miễn)/i.test(d)) continue;
+    if (d.length > NOTE_MAX) {
+      const cut = d.slice(0, NOTE_MAX);
+      const end = Math.max(cut.lastIndexOf('. '), cut.lastIndexOf('; '), cut.lastIndexOf('.)'));
+      if (end < 40) continue;
+      d = cut.slice(0, end + 1);
+    }
+    if (!out.includes(d)) out.push(d);
+    if (out.length >= 2) break;
+  }
+  return out;
+}
+
+/** The official text of a procedure that its stored unit text leaves out. */
+function procedureSupport(s: ProcedureStructure): string {
+  return (s.channels ?? []).map((c) => c.description ?? '').join('\n');
 }
 
 /** The extractive answer from the best source (and a second one to see when it is nearly as good). */
@@ -193,7 +225,7 @@ export function composeExtractive(input: ComposeInput): Draft | null {
   const lines: string[] = [];
   const { hit, structure } = main;
   if (hit.kind === 'procedure') {
-    draft.sources.push({ n: 1, hit, quote: procedureQuote(hit, aspects), ref: hit.ref });
+    draft.sources.push({ n: 1, hit, quote: procedureQuote(hit, aspects), ref: hit.ref, support: procedureSupport(structure as ProcedureStructure) });
     lines.push(...procedureAnswer(hit, structure as ProcedureStructure, lang, aspects, '[1]'));
   } else {
     const passages = pickPassages(hit, structure, terms, wantsQuantity);

@@ -66,7 +66,14 @@ export interface AskResponse {
 /** A composed answer before verification: text with [n] markers, and what each n points at. */
 export interface Draft {
   text: string;
-  sources: { n: number; hit: SearchHit; quote: string; ref: string }[];
+  sources: {
+    n: number;
+    hit: SearchHit;
+    quote: string;
+    ref: string;
+    /** More official text of the same unit that is not in its stored text (a procedure's per-channel notes). */
+    support?: string;
+  }[];
   composer: 'extractive' | 'llm';
   promptVersion?: string;
 }

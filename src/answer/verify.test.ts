@@ -81,3 +81,15 @@ describe('citation verifier', () => {
     expect(v.citations).toEqual([]);
   });
 });
+
+describe('citation verifier with a procedure’s per-channel notes', () => {
+  it('accepts a number stated only in the notes the draft carries as support', () => {
+    const d: Draft = {
+      text: 'Thủ tục [1]:\n- Ghi chú: Lệ phí cấp mới 40.000đồng/lần.',
+      sources: [{ n: 1, hit: a, quote: 'Phí, lệ phí: 7,000 Việt Nam Đồng', ref: a.ref, support: '(Lệ phí cấp mới 40.000đồng/lần.)' }],
+      composer: 'extractive',
+    };
+    expect(verifyDraft(d, [a]).removed).toEqual([]);
+    expect(verifyDraft({ ...d, sources: [{ ...d.sources[0]!, support: '' }] }, [a]).text).toBe('Thủ tục [1]:');
+  });
+});

@@ -21,8 +21,8 @@ const URL = /\bhttps?:\/\/[^\s)\]>"”]+/gi;
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
 const digits = (s: string) => s.replace(/[.,]/g, '').replace(/^0+(?=\d)/, '');
 
-function sourceText(h: SearchHit, ref: string): string {
-  return `${ref}\n${h.ref}\n${h.label}\n${h.title ?? ''}\n${h.documentName}\n${h.documentNumber ?? ''}\n${h.text}`;
+function sourceText(h: SearchHit, ref: string, support = ''): string {
+  return `${ref}\n${h.ref}\n${h.label}\n${h.title ?? ''}\n${h.documentName}\n${h.documentNumber ?? ''}\n${h.text}\n${support}`;
 }
 
 function numbersOf(text: string): Set<string> {
@@ -60,7 +60,7 @@ export function verifyDraft(draft: Draft, retrieved: SearchHit[]): Verified {
         else out.push(p.raw.replace(MARKER, ''));
         return;
       }
-      const support = cited.map((n) => byN.get(n)!).map((x) => sourceText(x.hit, x.ref));
+      const support = cited.map((n) => byN.get(n)!).map((x) => sourceText(x.hit, x.ref, x.support));
       const why = problem(body, support, support.map(squash));
       if (why) {
         removed.push({ line: p.raw, why });

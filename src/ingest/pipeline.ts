@@ -1,6 +1,7 @@
 // Ingestion: files → readers → documents → one transaction per batch of whole documents.
 // A process killed at any point leaves only whole documents behind; a re-run finishes the job
 // (unchanged inputs are recognised by their hash and cost no writes).
+import { announceIndexChange } from '../db/changes.ts';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Db } from '../db/index.ts';
@@ -107,6 +108,15 @@ function reader(kind: DocumentKind, file: string, registry: DocumentRegistry, on
 const RANK: Record<WriteOutcome, number> = { unchanged: 0, changed: 1, created: 2 };
 
 export async function ingestPaths(deps: IngestDeps, paths: string[], opts: IngestOptions = {}): Promise<IngestSummary> {
+  announceIndexChange(deps.db, 'writing');
+  try {
+    return await ingestAll(deps, paths, opts);
+  } finally {
+    announceIndexChange(deps.db, 'written');
+  }
+}
+
+async function ingestAll(deps: IngestDeps, paths: string[], opts: IngestOptions): Promise<IngestSummary> {
   const { db, embedder, registry } = deps;
   const errors: IngestIssue[] = [];
   let skipped = 0;

@@ -1,8 +1,11 @@
 // The same BM25 as bm25.ts, scored in memory from a copy of the postings. The embedded database
 // runs one statement at a time, so under concurrent questions every SQL scoring waits for the
 // others (about 25 ms each on the full corpus); in memory the same scoring takes about a
-// millisecond. The copy is read in one bulk COPY (a few seconds for 2.7 million postings, ~25 MB),
-// refreshed when the index changes, and the SQL path answers until the copy is ready.
+// millisecond. The copy is read in one bulk COPY (a few seconds for 2.7 million postings, ~25 MB).
+// Ingestion in this process (the only writer of an embedded database) makes the copy step aside at
+// once and reload when it is done; a fingerprint checked every few seconds catches anything else.
+// Whenever the copy is not current, the SQL path answers.
+import { onIndexChange } from '../db/changes.ts';
 import type { Db } from '../db/index.ts';
 import type { UnitKind } from '../ingest/types.ts';
 import { TITLE_PREFIX } from '../ingest/store.ts';
@@ -131,7 +134,7 @@ export interface MemoryBm25 {
   search(terms: QueryTerm[], limit: number, filters?: RankFilters, p?: Bm25Params): ScoredUnit[] | null;
   /** Collection size and document frequencies from the copy, or null when it is not current. */
   termStats(terms: string[]): { n: number; df: Map<string, number> } | null;
-  /** Resolves when a first copy is loaded (or failed). */
+  /** Resolves when a copy of the index as it is now is loaded (or failed). */
   ready(): Promise<void>;
   close(): void;
 }
@@ -162,6 +165,25 @@ export function createMemoryBm25(db: Db, opts: { checkMs?: number; log?: (msg: s
       if (!closed) opts.log?.('bm25 index copy failed; scoring in SQL', { error: String(e) });
     }
   };
+  // Writes in this process: step aside at once, reload as soon as they are done.
+  let writing = 0;
+  let pending: Promise<void> = Promise.resolve();
+  const unsubscribe = onIndexChange(db, (change) => {
+    if (change === 'writing') {
+      writing++;
+      snapshot = null;
+      return;
+    }
+    writing = Math.max(0, writing - 1);
+    if (writing || closed) return;
+    const reload = async () => {
+      if (loading) await loading;
+      current = seen = await fingerprint(db);
+      loading = refresh().finally(() => (loading = null));
+      await loading;
+    };
+    pending = reload().catch(() => {});
+  });
   const first = (async () => {
     try {
       current = seen = await fingerprint(db);
@@ -172,7 +194,7 @@ export function createMemoryBm25(db: Db, opts: { checkMs?: number; log?: (msg: s
     await loading;
   })();
   const timer = setInterval(() => {
-    if (closed || loading) return;
+    if (closed || loading || writing) return;
     void fingerprint(db)
       .then((fp) => {
         if (fp === current) return;
@@ -192,18 +214,22 @@ export function createMemoryBm25(db: Db, opts: { checkMs?: number; log?: (msg: s
   return {
     search(terms, limit, filters, p) {
       const s = snapshot;
-      if (!s || s.fingerprint !== current) return null;
+      if (!s || writing || s.fingerprint !== current) return null;
       return scoreSnapshot(s, terms, limit, filters, p);
     },
     termStats(terms) {
       const s = snapshot;
-      if (!s || s.fingerprint !== current) return null;
+      if (!s || writing || s.fingerprint !== current) return null;
       return { n: s.n, df: new Map(terms.flatMap((t) => (s.df.has(t) ? [[t, s.df.get(t)!] as [string, number]] : []))) };
     },
-    ready: () => first,
+    ready: async () => {
+      await first;
+      await pending;
+    },
     close() {
       closed = true;
       clearInterval(timer);
+      unsubscribe();
     },
   };
 }
