@@ -52,10 +52,6 @@ export function detectLang(text: string): Lang {
 
 const URL_RE = /\bhttps?:\/\/[^\s)\]>"”]+/gi;
 
-export function urlsIn(text: string): string[] {
-  return text.match(URL_RE) ?? [];
-}
-
 /**
  * The last look before an answer leaves: invisible characters out, links only to the cited
  * sources' own pages (anything else is cut, with the sentence kept).

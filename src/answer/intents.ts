@@ -62,8 +62,3 @@ export function classify(text: string): Intent {
   if (!DOMAIN.test(f(stripped)) && OFF_TOPIC.some((re) => re.test(ff))) return { route: 'off_topic', text: stripped, ticketCode: null };
   return { route: 'question', text: stripped, ticketCode: null };
 }
-
-/** Whether the message mentions anything administrative or legal (for off-topic decisions after retrieval). */
-export function mentionsDomain(text: string): boolean {
-  return DOMAIN.test(f(text));
-}

@@ -19,7 +19,7 @@ import { detectLang, guardInput, guardOutput, MAX_QUESTION_CHARS } from './guard
 import { classify } from './intents.ts';
 import type { LlmComposer } from './llm.ts';
 import { loadHistory, saveExchange } from './store.ts';
-import type { AnswerContext, AnswerStatus, AskInput, AskResponse, StopReason, TicketRef } from './types.ts';
+import type { AnswerContext, AnswerStatus, AskInput, AskResponse, StopReason } from './types.ts';
 import { verifyDraft } from './verify.ts';
 
 export interface AnswerParams {
@@ -263,7 +263,6 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
         input,
         channel: input.channel ?? 'api',
         conversationId,
-        isNewConversation: !history.length,
         history,
         question: input.question,
         lang: input.lang ?? 'vi',
@@ -382,4 +381,3 @@ async function loadStructures(db: Db, ids: number[]): Promise<Map<number, Record
   return new Map(rows.map((r) => [r.id, r.structure]));
 }
 
-export type { TicketRef };

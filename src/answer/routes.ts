@@ -9,7 +9,7 @@ import type { AnswerService } from './pipeline.ts';
 import { conversationExists, recordFeedback } from './store.ts';
 
 /** Bodies larger than this are refused before they are read (413). */
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 /** Longer questions are refused at the door; the pipeline replies to 2,001–this many characters. */
 const MAX_RAW_QUESTION = 20_000;
 

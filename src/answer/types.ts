@@ -91,7 +91,6 @@ export interface AnswerContext {
   input: AskInput;
   channel: Channel;
   conversationId: string;
-  isNewConversation: boolean;
   history: Turn[];
   question: string;
   lang: Lang;

@@ -15,7 +15,7 @@ const agencySchema = z.object({
 });
 export type Agency = z.infer<typeof agencySchema>;
 
-export const AGENCIES_FILE = fileURLToPath(new URL('../../data/agencies.json', import.meta.url));
+const AGENCIES_FILE = fileURLToPath(new URL('../../data/agencies.json', import.meta.url));
 /** Where a question goes when nothing points at a specific agency. */
 export const DEFAULT_AGENCY = 'tiep-nhan-chung';
 

@@ -16,7 +16,7 @@ export interface TitleRerankParams {
   rankStep: number;
 }
 
-export const DEFAULT_TITLE_RERANK: TitleRerankParams = { depth: 5, weight: 1, rankStep: 0.15 };
+const DEFAULT_TITLE_RERANK: TitleRerankParams = { depth: 5, weight: 1, rankStep: 0.15 };
 
 /** Share of a title's content syllables that the question (with its expansions) mentions. */
 export function titlePrecision(title: string, questionTerms: Set<string>): number {
