@@ -39,6 +39,13 @@ export interface ComposeInput {
 }
 
 const MAX_DOCUMENTS = 6;
+/** A required document's description is cut here (at a word) on a phone-sized answer. */
+const DOCUMENT_CHARS = 320;
+
+function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max).replace(/\s+\S*$/, '')} …`;
+}
 const MAX_QUOTE = 700;
 
 /** Share of the query's weight a passage covers, lightly penalised by its length. */
@@ -113,7 +120,7 @@ function pickPassages(hit: SearchHit, structure: Record<string, unknown>, terms:
   const picked = [best.p];
   // A second passage when it answers nearly as well and says something else (not part of the first).
   const overlaps = (a: Passage, b: Passage) => a.quotes.some((q) => b.quotes.some((r) => q.includes(r) || r.includes(q)));
-  const second = scored.slice(1).find((x) => x.s >= best.s * 0.8 && x.s > 0 && !overlaps(best.p, x.p));
+  const second = scored.slice(1).find((x) => x.s >= best.s * 0.9 && x.s > 0 && !overlaps(best.p, x.p));
   if (second && best.p.text.length + second.p.text.length <= MAX_QUOTE * 1.4) picked.push(second.p);
   return picked.sort((a, b) => hit.text.indexOf(a.quotes[0]!) - hit.text.indexOf(b.quotes[0]!));
 }
@@ -159,8 +166,10 @@ function procedureAnswer(hit: SearchHit, s: ProcedureStructure, lang: Lang, aspe
     documents: (() => {
       const docs = s.documents ?? [];
       if (!docs.length) return [];
-      const lines = docs.slice(0, MAX_DOCUMENTS).map((d) => `  - ${d.name.replace(/^[-*+•\s]+/, '')}${d.copies ? ` (${d.copies})` : ''}`);
-      if (docs.length > MAX_DOCUMENTS) lines.push(`  ${t('procMoreDocuments', lang)}`);
+      // A question about the fee or the time gets a shorter list: the link has the rest.
+      const max = aspects.length && !aspects.includes('documents') ? 3 : MAX_DOCUMENTS;
+      const lines = docs.slice(0, max).map((d) => `  - ${shorten(d.name.replace(/^[-*+•\s]+/, ''), DOCUMENT_CHARS)}${d.copies ? ` (${d.copies})` : ''}`);
+      if (docs.length > max) lines.push(`  ${t('procMoreDocuments', lang)}`);
       return [`- ${t('procDocuments', lang)}`, ...lines];
     })(),
     where: [
@@ -185,6 +194,22 @@ function procedureAnswer(hit: SearchHit, s: ProcedureStructure, lang: Lang, aspe
   }
   if (hit.url) out.push(`- ${t('procLink', lang)} ${hit.url}`);
   return out;
+}
+
+/** The passage of a procedure that must cover at least this share of the question to be quoted. */
+const PROCEDURE_PASSAGE_MIN = 0.35;
+
+/** The sentence of a procedure's text (after its heading lines) that best answers the question. */
+function procedurePassage(hit: SearchHit, terms: Map<string, number>, wantsQuantity: boolean): string | null {
+  const body = hit.text.split('\n').slice(1).filter((l) => !/^(Cấp thực hiện|Lĩnh vực|Cơ quan thực hiện|Đối tượng thực hiện|Cách thức nộp|Thời hạn giải quyết|Phí, lệ phí|Căn cứ pháp lý):/.test(l));
+  let best: { text: string; s: number } | null = null;
+  for (const sentence of sentences(body.join('\n'))) {
+    const clean = sentence.replace(/^[-*+•\s]+/, '');
+    if (!hit.text.includes(clean) || clean.length < 20) continue;
+    const s = passageScore(clean, terms) * (wantsQuantity && /\d/.test(clean) ? 1.5 : 1);
+    if (!best || s > best.s) best = { text: clean, s };
+  }
+  return best && best.s >= PROCEDURE_PASSAGE_MIN ? best.text : null;
 }
 
 const NOTE_MAX = 320;
@@ -226,7 +251,12 @@ export function composeExtractive(input: ComposeInput): Draft | null {
   const { hit, structure } = main;
   if (hit.kind === 'procedure') {
     draft.sources.push({ n: 1, hit, quote: procedureQuote(hit, aspects), ref: hit.ref, support: procedureSupport(structure as ProcedureStructure) });
-    lines.push(...procedureAnswer(hit, structure as ProcedureStructure, lang, aspects, '[1]'));
+    const checklist = procedureAnswer(hit, structure as ProcedureStructure, lang, aspects, '[1]');
+    // A specific question ("hạn chót nộp hồ sơ là khi nào?") gets the sentence of the procedure
+    // that answers it, quoted, before the checklist.
+    const specific = wantsQuantity || !aspects.length ? procedurePassage(hit, terms, wantsQuantity) : null;
+    if (specific && !checklist.some((l) => l.includes(specific))) checklist.splice(1, 0, `- ${t('procPassage', lang)} “${specific}”`);
+    lines.push(...checklist);
   } else {
     const passages = pickPassages(hit, structure, terms, wantsQuantity);
     if (!passages.length) return null;
