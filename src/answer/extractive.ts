@@ -3,7 +3,7 @@
 // smallest reference that holds it (Điểm / Khoản / Điều). Every number shown is the source's own.
 import { fmt, t, type Lang } from '../messages.ts';
 import type { SearchHit } from '../retrieval/search.ts';
-import { foldedTermSet } from '../text/terms.ts';
+import { passageScore } from '../retrieval/features.ts';
 import type { Aspect } from './followup.ts';
 import type { Draft } from './types.ts';
 
@@ -47,19 +47,6 @@ function shorten(text: string, max: number): string {
   return `${text.slice(0, max).replace(/\s+\S*$/, '')} …`;
 }
 const MAX_QUOTE = 700;
-
-/** Share of the query's weight a passage covers, lightly penalised by its length. */
-export function passageScore(text: string, terms: Map<string, number>): number {
-  const have = foldedTermSet(text);
-  let total = 0;
-  let got = 0;
-  for (const [term, w] of terms) {
-    total += w;
-    if (have.has(term)) got += w;
-  }
-  if (!total) return 0;
-  return got / total / (1 + text.length / 1500);
-}
 
 interface Passage {
   /** What the passage is judged on (a point together with the lead of its clause). */

@@ -11,7 +11,7 @@ import type { Config } from '../config/index.ts';
 import type { Lang } from '../messages.ts';
 import type { SearchHit } from '../retrieval/search.ts';
 import { termCounts } from '../text/terms.ts';
-import { passageScore } from './extractive.ts';
+import { passageScore } from '../retrieval/features.ts';
 import type { Draft, Turn } from './types.ts';
 
 const PROMPTS_DIR = fileURLToPath(new URL('../../prompts/', import.meta.url));

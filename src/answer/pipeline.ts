@@ -12,7 +12,7 @@ import type { SearchHit, Searcher } from '../retrieval/search.ts';
 import type { Glossary } from '../text/english.ts';
 import { translateQuery } from '../text/english.ts';
 import type { Lexicon } from '../text/lexicon.ts';
-import { coverage, termWeights } from './confidence.ts';
+import { coverage, termWeights } from '../retrieval/features.ts';
 import { composeExtractive } from './extractive.ts';
 import { asksForQuantity, aspectsOf, rewriteFollowUp } from './followup.ts';
 import { detectLang, guardInput, guardOutput, MAX_QUESTION_CHARS } from './guard.ts';

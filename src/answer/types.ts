@@ -1,7 +1,7 @@
 // The shapes the answer pipeline passes between its steps, and what /v1/ask returns.
 import type { SearchHit } from '../retrieval/search.ts';
 import type { Lang } from '../messages.ts';
-import type { TermWeights } from './confidence.ts';
+import type { TermWeights } from '../retrieval/features.ts';
 
 export type Channel = 'web' | 'zalo' | 'voice' | 'api' | 'cli';
 export type AnswerStatus = 'answered' | 'escalated' | 'refused';

@@ -37,6 +37,7 @@ const schema = z.object({
   EMBEDDING_MODEL: optionalString,
   EMBEDDING_API_KEY: optionalString,
   RERANKER_MODEL_PATH: optionalString,
+  RERANKER: z.preprocess(emptyAsUndefined, z.enum(['title', 'learned']).default('title')),
   LLM_PROVIDER: z.preprocess(emptyAsUndefined, z.enum(['none', 'openai', 'ollama']).default('none')),
   LLM_BASE_URL: z.preprocess(emptyAsUndefined, httpUrl()),
   LLM_MODEL: optionalString,
@@ -71,6 +72,8 @@ export interface Config {
   };
   /** Optional ONNX cross-encoder for reranking search results. */
   rerankerModelPath: string | undefined;
+  /** Without a cross-encoder: the title-precision reranker alone, or followed by the learned one. */
+  reranker: Env['RERANKER'];
   llm: { provider: Env['LLM_PROVIDER']; baseUrl: string | undefined; model: string | undefined; apiKey: string | undefined; timeoutMs: number };
   /** Overrides the calibrated escalation threshold of the answer pipeline. */
   answerMinConfidence: number | undefined;
@@ -118,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     embedder: { kind: e.EMBEDDER, modelPath: e.EMBEDDING_MODEL_PATH, baseUrl: e.EMBEDDING_BASE_URL, model: e.EMBEDDING_MODEL, apiKey: e.EMBEDDING_API_KEY },
     rerankerModelPath: e.RERANKER_MODEL_PATH,
+    reranker: e.RERANKER,
     llm: { provider: e.LLM_PROVIDER, baseUrl: e.LLM_BASE_URL, model: e.LLM_MODEL, apiKey: e.LLM_API_KEY, timeoutMs: e.LLM_TIMEOUT_MS },
     answerMinConfidence: e.ANSWER_MIN_CONFIDENCE,
     stt: { baseUrl: e.STT_BASE_URL, model: e.STT_MODEL },

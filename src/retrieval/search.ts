@@ -10,6 +10,7 @@ import { buildAccentModel, lacksDiacritics, restoreDiacritics } from '../text/re
 import { bm25Search, DEFAULT_BM25, type Bm25Params, type ScoredUnit } from './bm25.ts';
 import { analyzeQuery, DEFAULT_QUERY_WEIGHTS, type AnalyzedQuery, type QueryWeights } from './query.ts';
 import { createMemoryBm25, type MemoryBm25 } from './bm25-memory.ts';
+import { chainRerankers, createLearnedReranker, loadRerankerWeights } from './learned-rerank.ts';
 import { createTitleReranker } from './title-rerank.ts';
 import { vectorSearch } from './vector.ts';
 
@@ -102,19 +103,27 @@ export interface SearcherDeps {
 
 /**
  * The searcher for a configuration: lexicon from data/lexicon, and the ONNX cross-encoder if
- * RERANKER_MODEL_PATH is set, else the title-precision reranker.
+ * RERANKER_MODEL_PATH is set, else the title-precision reranker (followed by the learned one with
+ * RERANKER=learned; see docs/adr/0003-answers.md for why it is not the default).
  */
 export async function createConfiguredSearcher(
-  config: { rerankerModelPath: string | undefined },
+  config: { rerankerModelPath: string | undefined; reranker?: 'title' | 'learned' },
   db: Db,
   embedder: Embedder,
   lexicon: Lexicon,
   opts: { memoryIndex?: boolean; log?: (msg: string, fields?: Record<string, unknown>) => void } = {},
 ): Promise<Searcher> {
-  const reranker = config.rerankerModelPath ? await (await import('./rerank.ts')).createOnnxReranker(config.rerankerModelPath) : createTitleReranker(lexicon);
   // Long-running processes on the embedded database score BM25 in memory (see bm25-memory.ts);
   // a PostgreSQL server scores it in SQL, with several connections in parallel.
   const memory = opts.memoryIndex && db.driver === 'pglite' ? createMemoryBm25(db, opts.log ? { log: opts.log } : {}) : null;
+  const reranker = config.rerankerModelPath
+    ? await (await import('./rerank.ts')).createOnnxReranker(config.rerankerModelPath)
+    : config.reranker === 'learned'
+      ? chainRerankers(
+          createTitleReranker(lexicon),
+          createLearnedReranker({ db, lexicon, weights: loadRerankerWeights(), termStats: memory ? (t) => memory.termStats(t) : undefined }),
+        )
+      : createTitleReranker(lexicon);
   return createSearcher({ db, embedder, lexicon, reranker, memory });
 }
 

@@ -1,8 +1,9 @@
-// How sure the assistant may be that a unit answers a question: the share of the question's
-// informative words (weighted by idf, so "thủ tục" counts little and "tạm trú" a lot) that the
-// unit contains, counting an abbreviation or informal name as present when its expansion is.
+// How well a unit, or a passage of it, covers a question: the share of the question's informative
+// words (weighted by idf, so "thủ tục" counts little and "tạm trú" a lot) that it contains, counting
+// an abbreviation or informal name as present when its expansion is. The answer pipeline's
+// confidence and the learned reranker's features are built from these.
 import type { Queryable } from '../db/index.ts';
-import type { SearchHit } from '../retrieval/search.ts';
+import type { SearchHit } from './search.ts';
 import type { Lexicon } from '../text/lexicon.ts';
 import { contentTerms } from '../text/content.ts';
 import { foldedTermSet, termCounts } from '../text/terms.ts';
@@ -83,4 +84,17 @@ export function coverage(h: SearchHit, weights: Map<string, number>, lexicon: Le
     if (have.has(term) || coveredByExpansion(term, have, lexicon, questionFolded)) got += w;
   }
   return total ? got / total : 0;
+}
+
+/** Share of the query's weight a passage covers, lightly penalised by its length. */
+export function passageScore(text: string, terms: Map<string, number>): number {
+  const have = foldedTermSet(text);
+  let total = 0;
+  let got = 0;
+  for (const [term, w] of terms) {
+    total += w;
+    if (have.has(term)) got += w;
+  }
+  if (!total) return 0;
+  return got / total / (1 + text.length / 1500);
 }
