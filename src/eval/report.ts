@@ -28,6 +28,18 @@ export function formatReport(r: EvalReport): string {
   ];
   if (r.peer) out.push(`MRR@10 vs peer: ${r.peer.mrr_at_10 ? `${(((r.mrr_at_10 - r.peer.mrr_at_10) / r.peer.mrr_at_10) * 100).toFixed(1)}%` : 'n/a'}`);
   if (r.unresolved_gold) out.push(`gold sources not in the store: ${r.unresolved_gold}`);
+  if (r.answer) {
+    const a = r.answer;
+    out.push(
+      '',
+      `answers (${a.n} questions): escalate precision ${a.escalate_precision.toFixed(3)}, recall ${a.escalate_recall.toFixed(3)}; facts ${a.facts_rate.toFixed(3)}; citation validity ${a.citation_validity.toFixed(3)}`,
+      `  status: ${Object.entries(a.status).map(([k, v]) => `${k} ${v}`).join(', ')}; latency p50 ${a.latency_ms.p50.toFixed(1)} ms, p95 ${a.latency_ms.p95.toFixed(1)} ms`,
+    );
+    for (const m of (r.answer_misses ?? []).slice(0, 15)) {
+      const why = [m.expect && (m.status === 'escalated') !== (m.expect === 'escalate') ? `expected ${m.expect}, got ${m.status}` : '', m.missingFacts.length ? `missing ${m.missingFacts.join(', ')}` : '', ...m.invalidCitations].filter(Boolean).join('; ');
+      out.push(`  ${m.id}: ${m.text.slice(0, 70)} — ${why}`);
+    }
+  }
   if (r.misses.length) {
     out.push('', `misses (first ${Math.min(10, r.misses.length)} of ${r.misses.length} shown):`);
     for (const m of r.misses.slice(0, 10)) out.push(`  ${m.id}: ${m.text.slice(0, 90)}`, `      gold ${m.gold.join('; ')} | got ${m.top.join('; ')}`);
