@@ -82,6 +82,20 @@ describe('the LLM composer (OpenAI-compatible and Ollama, mocked)', () => {
     expect(row).toEqual({ composer: 'llm', prompt_version: 'answer.vi.v1' });
   });
 
+  it('works with a server that ignores streaming and answers with one JSON body', async () => {
+    reply = (b) =>
+      HttpResponse.json({
+        id: 'c1',
+        object: 'chat.completion',
+        created: 0,
+        model: 'm',
+        choices: [{ index: 0, message: { role: 'assistant', content: JSON.stringify({ answer: `Lệ phí là 7.000 đồng [${n(b)}].`, sources: [n(b)] }) }, finish_reason: 'stop' }],
+      });
+    const r = await (await openai()).ask({ question: QUESTION });
+    expect(r.answer).toBe('Lệ phí là 7.000 đồng [1].');
+    expect(requests.map((q) => q.stream ?? false)).toEqual([true, false]);
+  });
+
   it('catches a hallucinated fee: the sentence with a number no source states is removed', async () => {
     reply = (b) => sse(JSON.stringify({ answer: `Lệ phí đăng ký tạm trú là 50.000 đồng [${n(b)}]. Thời hạn giải quyết là 3 ngày làm việc [${n(b)}].`, sources: [n(b)] }));
     const r = await (await openai()).ask({ question: QUESTION });

@@ -88,16 +88,21 @@ function quoteFor(hit: SearchHit, answerSentences: string): string {
   return best.trim().slice(0, 700);
 }
 
+function contentText(content: BaseMessage['content']): string {
+  if (typeof content === 'string') return content;
+  return content.map((part) => (part.type === 'text' && 'text' in part ? String(part.text) : '')).join('');
+}
+
 async function collect(model: BaseChatModel, messages: BaseMessage[], timeoutMs: number): Promise<string> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new LlmError(`no complete answer within ${timeoutMs} ms`)), timeoutMs);
   try {
     let text = '';
     const stream = await model.stream(messages, { signal: controller.signal });
-    for await (const chunk of stream) {
-      if (typeof chunk.content === 'string') text += chunk.content;
-      else for (const part of chunk.content) if (part.type === 'text' && 'text' in part) text += String(part.text);
-    }
+    for await (const chunk of stream) text += contentText(chunk.content);
+    // Some OpenAI-compatible servers ignore `stream: true` and answer with one JSON body, which
+    // streams as nothing: ask once more without streaming, within the same time limit.
+    if (!text.trim()) text = contentText((await model.invoke(messages, { signal: controller.signal })).content);
     return text;
   } catch (e) {
     if (controller.signal.aborted) throw new LlmError(`no complete answer within ${timeoutMs} ms`);
@@ -165,7 +170,6 @@ export async function createConfiguredLlm(config: Config): Promise<LlmComposer |
       model,
       temperature: 0,
       maxRetries: 0,
-      streaming: true,
       apiKey: apiKey ?? 'not-needed',
       ...(baseUrl ? { configuration: { baseURL: baseUrl } } : {}),
     }).withConfig({ response_format: { type: 'json_object' } }) as unknown as BaseChatModel;
