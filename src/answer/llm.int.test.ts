@@ -96,6 +96,12 @@ describe('the LLM composer (OpenAI-compatible and Ollama, mocked)', () => {
     expect(requests.map((q) => q.stream ?? false)).toEqual([true, false]);
   });
 
+  it('accepts a plain-text answer with citations from a model that ignores the JSON instruction, and still verifies it', async () => {
+    reply = (b) => sse(`Lệ phí đăng ký tạm trú là 7.000 đồng [${n(b)}]. Nếu nộp trực tiếp thì 99.000 đồng [${n(b)}].`);
+    const r = await (await openai()).ask({ question: QUESTION });
+    expect(r.answer).toBe('Lệ phí đăng ký tạm trú là 7.000 đồng [1].');
+  });
+
   it('catches a hallucinated fee: the sentence with a number no source states is removed', async () => {
     reply = (b) => sse(JSON.stringify({ answer: `Lệ phí đăng ký tạm trú là 50.000 đồng [${n(b)}]. Thời hạn giải quyết là 3 ngày làm việc [${n(b)}].`, sources: [n(b)] }));
     const r = await (await openai()).ask({ question: QUESTION });

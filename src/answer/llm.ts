@@ -59,14 +59,18 @@ function renderSources(hits: SearchHit[], mask: (s: string) => string): string {
     .join('\n\n');
 }
 
-/** Parses the model's JSON (tolerating a ```json fence around it). */
+/** Parses the model's JSON (tolerating a ```json fence around it, or plain text with [n] citations). */
 export function parseOutput(content: string): z.infer<typeof output> {
   const body = content.trim().replace(/^```(?:json)?\s*/i, '').replace(/```\s*$/, '');
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch {
-    throw new LlmError('the model did not return JSON');
+    // A model that ignores the JSON instruction but cites its sources still gave an answer the
+    // verifier can check; without a single [n] there is nothing to verify.
+    const cited = [...body.matchAll(/\[(\d{1,2})\]/g)].map((m) => Number(m[1]));
+    if (cited.length) return { answer: body, sources: [...new Set(cited)] };
+    throw new LlmError('the model returned neither JSON nor a cited answer');
   }
   const r = output.safeParse(json);
   if (!r.success) throw new LlmError('the model returned JSON of the wrong shape');
