@@ -10,6 +10,7 @@ export const messages = {
     badJson: 'Nội dung gửi lên không phải JSON hợp lệ.',
     badInput: 'Dữ liệu gửi lên không hợp lệ.',
     bodyTooLarge: 'Nội dung gửi lên quá lớn.',
+    badContentType: 'Nội dung phải được gửi dưới dạng JSON (Content-Type: application/json).',
 
     emptyQuestion: 'Bạn chưa nhập câu hỏi. Bạn hãy gõ câu hỏi về thủ tục hành chính hoặc quy định pháp luật nhé.',
     questionTooLong: 'Câu hỏi dài quá {limit} ký tự. Bạn hãy rút gọn, chỉ nêu việc cần hỏi nhé.',
@@ -57,6 +58,7 @@ export const messages = {
     badJson: 'The request body is not valid JSON.',
     badInput: 'The request is not valid.',
     bodyTooLarge: 'The request body is too large.',
+    badContentType: 'Send the body as JSON (Content-Type: application/json).',
 
     emptyQuestion: 'You have not typed a question. Ask about an administrative procedure or a legal rule.',
     questionTooLong: 'Your question is longer than {limit} characters. Please shorten it to what you need to know.',

@@ -129,7 +129,7 @@ describe('POST /v1/ask over HTTP', () => {
   it('rejects a body without a JSON content type', async () => {
     const r = await ask('question=x', { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(r.status).toBe(415);
-    expect(r.body.error).toEqual(expect.objectContaining({ code: 'unsupported_media_type' }));
+    expect(r.body.error).toEqual({ code: 'unsupported_media_type', message: expect.stringContaining('application/json') });
   });
 
   it('records feedback on an answer, and offers an officer when it did not help', async () => {

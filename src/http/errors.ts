@@ -26,7 +26,8 @@ export function onError(log: Logger) {
       const status = err.status as ContentfulStatusCode;
       // Hono's validator rejects a body that does not parse as JSON with a 400.
       if (status === 400 && /json/i.test(err.message)) return c.json({ error: { code: 'invalid_json', message: t('badJson') } }, 400);
-      const code = status === 400 ? 'bad_request' : status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : `http_${status}`;
+      if (status === 415) return c.json({ error: { code: 'unsupported_media_type', message: t('badContentType') } }, 415);
+      const code = status === 400 ? 'bad_request' : status === 413 ? 'payload_too_large' : `http_${status}`;
       return c.json({ error: { code, message: err.message || t('badInput') } }, status);
     }
     log('error', 'unhandled error', { path: c.req.path, error: err.stack ?? String(err) });
