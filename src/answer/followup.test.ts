@@ -21,6 +21,11 @@ describe('follow-up rewrite', () => {
     expect(rewriteFollowUp('mất mấy ngày?', asked('Cấp lại thẻ căn cước cần gì'))?.text).toBe('mất mấy ngày Cấp lại thẻ căn cước');
   });
 
+  it('puts a contrasting word in place of its counterpart ("còn nữ thì sao" after a question about men)', () => {
+    expect(rewriteFollowUp('còn nữ thì sao', asked('Nam bao nhiêu tuổi thì được kết hôn?'))?.text).toBe('nữ tuổi thì được kết hôn');
+    expect(rewriteFollowUp('thế còn nộp trực tuyến?', asked('Lệ phí đăng ký tạm trú nộp trực tiếp là bao nhiêu?'))?.text).toBe('Lệ phí đăng ký tạm trú nộp trực tuyến');
+  });
+
   it('leaves a question that stands on its own alone', () => {
     expect(rewriteFollowUp('Lệ phí đăng ký kết hôn là bao nhiêu?', asked('Đăng ký tạm trú cần những giấy tờ gì?'))).toBeNull();
   });

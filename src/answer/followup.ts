@@ -79,15 +79,22 @@ export function isFollowUp(text: string, history: Turn[]): boolean {
  * are cut from the original at the same positions.
  */
 export function topicOf(question: string): string {
-  const original = question.normalize('NFC');
+  return cutSpans(question, [QUESTION_WORDS, ...ASPECTS.map(([, re]) => re)]);
+}
+
+/** `text` without the spans the patterns match in its folded form, punctuation and extra spaces removed. */
+function cutSpans(text: string, patterns: RegExp[]): string {
+  const original = text.normalize('NFC');
   const folded = fold(original);
-  if (folded.length !== original.length) return fold(original).replace(QUESTION_WORDS, ' ').replace(/\s+/g, ' ').trim();
+  if (folded.length !== original.length) {
+    let f = folded;
+    for (const re of patterns) f = f.replace(new RegExp(re.source, 'g'), ' ');
+    return f.replace(/[?？!.,;:…]+/g, ' ').replace(/\s+/g, ' ').trim();
+  }
   const keep = new Array<boolean>(original.length).fill(true);
-  const cut = (re: RegExp) => {
+  for (const re of patterns) {
     for (const m of folded.matchAll(new RegExp(re.source, 'g'))) for (let k = m.index; k < m.index + m[0].length; k++) keep[k] = false;
-  };
-  cut(QUESTION_WORDS);
-  for (const [, re] of ASPECTS) cut(re);
+  }
   const out = [...original].map((ch, k) => (keep[k] ? ch : ' ')).join('');
   return out.replace(/[?？!.,;:…]+/g, ' ').replace(/\s+/g, ' ').trim();
 }
@@ -103,5 +110,51 @@ export function rewriteFollowUp(text: string, history: Turn[]): Rewrite | null {
   const aspect = text.replace(LEADING, '').replace(TRAILING, '').trim();
   const topic = topicOf(earlier);
   if (!topic) return null;
+  // "còn nữ thì sao?" after "Nam bao nhiêu tuổi…": the new word takes the place of its
+  // counterpart in the earlier question, which keeps everything else it asked.
+  const swapped = swapCounterpart(cutSpans(earlier, [QUESTION_WORDS]), aspect);
+  if (swapped) return { text: swapped, base };
   return { text: `${aspect} ${topic}`.replace(/\s+/g, ' ').trim(), base };
+}
+
+// Words a follow-up sets against one in the earlier question (folded, space-separated syllables).
+const COUNTERPARTS: string[][] = [
+  ['nam', 'nu'],
+  ['truc tiep', 'truc tuyen', 'online', 'qua mang', 'buu chinh', 'dich vu buu chinh'],
+  ['xe may', 'o to', 'xe o to'],
+  ['cap xa', 'cap huyen', 'cap tinh', 'trung uong'],
+  ['cha', 'me', 'bo'],
+  ['vo', 'chong'],
+  ['con trai', 'con gai'],
+  ['cap moi', 'cap lai', 'cap doi', 'gia han'],
+  ['thuong tru', 'tam tru'],
+];
+
+/** `text` with `word`'s contrasting member put in place of its counterpart, or null. */
+function swapCounterpart(text: string, word: string): string | null {
+  const w = ` ${fold(word).replace(/[^a-z0-9]+/g, ' ').trim()} `;
+  const folded = fold(text);
+  if (folded.length !== text.length) return null;
+  for (const group of COUNTERPARTS) {
+    const mine = group.filter((g) => w.includes(` ${g} `)).sort((a, b) => b.length - a.length)[0];
+    if (!mine) continue;
+    const original = originalSpan(word, mine) ?? mine;
+    for (const other of group) {
+      if (other === mine) continue;
+      const m = new RegExp(`(^|[^a-z0-9])(${other})(?=$|[^a-z0-9])`).exec(folded);
+      if (!m) continue;
+      const at = m.index + m[1]!.length;
+      return `${text.slice(0, at)}${original}${text.slice(at + other.length)}`.replace(/\s+/g, ' ').trim();
+    }
+  }
+  return null;
+}
+
+/** The part of `text` whose folded form is `foldedPart`, in the original spelling. */
+function originalSpan(text: string, foldedPart: string): string | null {
+  const t = text.normalize('NFC');
+  const f = fold(t);
+  if (f.length !== t.length) return null;
+  const i = f.indexOf(foldedPart);
+  return i < 0 ? null : t.slice(i, i + foldedPart.length);
 }
