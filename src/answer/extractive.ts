@@ -4,8 +4,10 @@
 import { fmt, t, type Lang } from '../messages.ts';
 import type { SearchHit } from '../retrieval/search.ts';
 import { passageScore } from '../retrieval/features.ts';
+import { statesAnswer, type AnswerType } from '../retrieval/answer-type.ts';
 import type { Aspect } from './followup.ts';
 import type { Draft } from './types.ts';
+import { foldedTermSet } from '../text/terms.ts';
 
 interface Clause {
   n: string;
@@ -31,6 +33,8 @@ export interface ComposeInput {
   lang: Lang;
   /** The question asks for an amount, a duration, an age… */
   wantsQuantity: boolean;
+  /** What kind of answer the question expects (an age, a duration, a fee, a place…). */
+  answerTypes?: AnswerType[];
   aspects: Aspect[];
   /** Idf-weighted query terms (folded unigrams and bigrams). */
   terms: Map<string, number>;
@@ -77,7 +81,9 @@ function articlePassages(hit: SearchHit, s: ArticleStructure): Passage[] {
   }
   if (!out.length) {
     // No Khoản: the article's sentences (after its title line).
-    const text = hit.title && body.startsWith(hit.title) ? body.slice(hit.title.length) : body;
+    // An untitled article (the Constitution's) may have its one paragraph stored as its title.
+    const rest = hit.title && body.startsWith(hit.title) ? body.slice(hit.title.length) : body;
+    const text = rest.trim() ? rest : body;
     for (const sentence of sentences(text)) add([sentence], null);
   }
   return out;
@@ -87,7 +93,8 @@ function articlePassages(hit: SearchHit, s: ArticleStructure): Passage[] {
 function sentences(text: string): string[] {
   const parts = text
     .split(/\n+/)
-    .flatMap((line) => line.split(/(?<=[.;:?!])\s+(?=[\p{Lu}\d])/u))
+    // Portal records run their steps together on one line: "… cấp xã. - Trong thời hạn …".
+    .flatMap((line) => line.split(/(?<=[.;:?!])\s+(?:[-+]\s+)?(?=[\p{Lu}\d]|[a-zđ]\d?\)\s)/u))
     .map((s) => s.trim())
     .filter((s) => s.length > 3);
   return parts.flatMap((s) => (s.length <= MAX_QUOTE ? [s] : []));
@@ -97,12 +104,25 @@ function refWithLocator(hit: SearchHit, locator: string | null): string {
   return locator ? `${locator} ${hit.ref}` : hit.ref;
 }
 
-function pickPassages(hit: SearchHit, structure: Record<string, unknown>, terms: Map<string, number>, wantsQuantity: boolean): Passage[] {
+/** A passage that states what is asked (an age for "bao nhiêu tuổi", a duration for "bao lâu"…) weighs more. */
+function answerWeight(text: string, want: Want): number {
+  if (!want.quantity && !want.types.length) return 1;
+  return statesAnswer(text, want.types) ? ANSWER_WEIGHT : 1;
+}
+const ANSWER_WEIGHT = 1.5;
+
+interface Want {
+  quantity: boolean;
+  types: AnswerType[];
+  /** The question asks for something the procedure's record has no field for. */
+  unrecorded?: boolean;
+}
+
+function pickPassages(hit: SearchHit, structure: Record<string, unknown>, terms: Map<string, number>, want: Want): Passage[] {
   const passages = hit.kind === 'law_article' ? articlePassages(hit, structure as ArticleStructure) : textPassages(hit);
   if (!passages.length) return [];
-  // "Bao lâu / bao nhiêu / mấy tuổi": the passage that states a number is the one that answers.
-  const quantity = (t: string) => (wantsQuantity && /\d|\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn)\b/iu.test(t) ? 1.5 : 1);
-  const scored = passages.map((p) => ({ p, s: passageScore(p.text, terms) * quantity(p.text) })).sort((a, b) => b.s - a.s);
+  // "Bao lâu / bao nhiêu / mấy tuổi": the passage that states the answer is the one that answers.
+  const scored = passages.map((p) => ({ p, s: passageScore(p.text, terms) * answerWeight(p.text, want) })).sort((a, b) => b.s - a.s);
   const best = scored[0]!;
   const picked = [best.p];
   // A second passage when it answers nearly as well and says something else (not part of the first).
@@ -184,19 +204,59 @@ function procedureAnswer(hit: SearchHit, s: ProcedureStructure, lang: Lang, aspe
 }
 
 /** The passage of a procedure that must cover at least this share of the question to be quoted. */
-const PROCEDURE_PASSAGE_MIN = 0.35;
+const PROCEDURE_PASSAGE_MIN = 0.3;
 
 /** The sentence of a procedure's text (after its heading lines) that best answers the question. */
-function procedurePassage(hit: SearchHit, terms: Map<string, number>, wantsQuantity: boolean): string | null {
+/**
+ * Within one unit, the words of its title say nothing about which passage answers: every passage of
+ * "Giải quyết hưởng chế độ thai sản" is about maternity benefits. They count for less, so the rest
+ * of the question ("BHXH tự nguyện", "kể từ ngày sinh") picks the passage.
+ */
+function beyondTitle(terms: Map<string, number>, title: string | null): Map<string, number> {
+  if (!title) return terms;
+  const inTitle = foldedTermSet(title);
+  const out = new Map<string, number>();
+  for (const [term, w] of terms) out.set(term, inTitle.has(term) ? w * TITLE_TERM_WEIGHT : w);
+  return out;
+}
+const TITLE_TERM_WEIGHT = 0.3;
+
+function procedurePassage(hit: SearchHit, termsIn: Map<string, number>, want: Want): string | null {
+  const terms = beyondTitle(termsIn, hit.title);
   const body = hit.text.split('\n').slice(1).filter((l) => !/^(Cấp thực hiện|Lĩnh vực|Cơ quan thực hiện|Đối tượng thực hiện|Cách thức nộp|Thời hạn giải quyết|Phí, lệ phí|Căn cứ pháp lý):/.test(l));
-  let best: { text: string; s: number } | null = null;
+  let best: { text: string; s: number; states: boolean } | null = null;
   for (const sentence of sentences(body.join('\n'))) {
     const clean = sentence.replace(/^[-*+•\s]+/, '');
     if (!hit.text.includes(clean) || clean.length < 20) continue;
-    const s = passageScore(clean, terms) * (wantsQuantity && /\d/.test(clean) ? 1.5 : 1);
-    if (!best || s > best.s) best = { text: clean, s };
+    const weight = answerWeight(clean, want);
+    const s = passageScore(clean, terms) * weight;
+    if (!best || s > best.s) best = { text: clean, s, states: weight > 1 };
   }
-  return best && best.s >= PROCEDURE_PASSAGE_MIN ? best.text : null;
+  if (!best || best.s <= 0) return null;
+  // Asked where to submit and the record has no office: the best sentence that names one answers.
+  if (want.unrecorded && best.states) return best.text;
+  return best.s >= PROCEDURE_PASSAGE_MIN ? best.text : null;
+}
+
+/** Whether the procedure's record has a field for what is asked. */
+function recorded(s: ProcedureStructure, a: Aspect): boolean {
+  switch (a) {
+    case 'where':
+      return Boolean(s.agency || s.address);
+    case 'fee':
+      return (s.channels ?? []).some((c) => c.fee);
+    case 'time':
+      return (s.channels ?? []).some((c) => c.time);
+    case 'documents':
+      return Boolean(s.documents?.length);
+    default:
+      return true;
+  }
+}
+
+function aspectTypes(aspects: Aspect[]): AnswerType[] {
+  const map: Partial<Record<Aspect, AnswerType>> = { where: 'where', fee: 'money', time: 'duration', documents: 'documents' };
+  return aspects.flatMap((a) => (map[a] ? [map[a]!] : []));
 }
 
 const NOTE_MAX = 320;
@@ -230,7 +290,8 @@ function procedureSupport(s: ProcedureStructure): string {
 
 /** The extractive answer from the best source (and a second one to see when it is nearly as good). */
 export function composeExtractive(input: ComposeInput): Draft | null {
-  const { lang, sources, terms, aspects, wantsQuantity } = input;
+  const { lang, sources, terms, aspects } = input;
+  const want: Want = { quantity: input.wantsQuantity, types: input.answerTypes ?? [] };
   const main = sources[0];
   if (!main) return null;
   const draft: Draft = { text: '', sources: [], composer: 'extractive' };
@@ -241,11 +302,13 @@ export function composeExtractive(input: ComposeInput): Draft | null {
     const checklist = procedureAnswer(hit, structure as ProcedureStructure, lang, aspects, '[1]');
     // A specific question ("hạn chót nộp hồ sơ là khi nào?") gets the sentence of the procedure
     // that answers it, quoted, before the checklist.
-    const specific = wantsQuantity || !aspects.length ? procedurePassage(hit, terms, wantsQuantity) : null;
+    // So does a question about what the record leaves out ("nộp ở đâu" with no agency on record).
+    const unrecorded = aspects.some((a) => !recorded(structure as ProcedureStructure, a));
+    const specific = want.quantity || !aspects.length || unrecorded ? procedurePassage(hit, terms, unrecorded ? { ...want, types: aspectTypes(aspects), unrecorded } : want) : null;
     if (specific && !checklist.some((l) => l.includes(specific))) checklist.splice(1, 0, `- ${t('procPassage', lang)} “${specific}”`);
     lines.push(...checklist);
   } else {
-    const passages = pickPassages(hit, structure, terms, wantsQuantity);
+    const passages = pickPassages(hit, structure, terms, want);
     if (!passages.length) return null;
     // One citation per quoted passage, each with its own smallest reference.
     const sameLocator = passages.every((p) => p.locator === passages[0]!.locator);
@@ -263,7 +326,7 @@ export function composeExtractive(input: ComposeInput): Draft | null {
       lines.push(fmt('seeAlso', lang, { ref: other.hit.ref, cite: '[2]' }));
     } else {
       // Another provision that answers nearly as well: its best passage, quoted like the first.
-      const p = pickPassages(other.hit, other.structure, terms, wantsQuantity)[0];
+      const p = pickPassages(other.hit, other.structure, terms, want)[0];
       if (p) {
         const ref = refWithLocator(other.hit, p.locator);
         draft.sources.push({ n: 2, hit: other.hit, quote: p.quotes.at(-1)!, ref });

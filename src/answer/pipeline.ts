@@ -15,6 +15,7 @@ import type { Lexicon } from '../text/lexicon.ts';
 import { coverage, termWeights } from '../retrieval/features.ts';
 import { composeExtractive } from './extractive.ts';
 import { asksForQuantity, aspectsOf, rewriteFollowUp } from './followup.ts';
+import { expectedAnswerTypes } from '../retrieval/answer-type.ts';
 import { detectLang, guardInput, guardOutput, MAX_QUESTION_CHARS } from './guard.ts';
 import { classify } from './intents.ts';
 import type { LlmComposer } from './llm.ts';
@@ -173,6 +174,7 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
           lang: ctx.lang,
           aspects: aspectsOf(ctx.rewritten ?? ctx.question),
           wantsQuantity: asksForQuantity(ctx.rewritten ?? ctx.question),
+          answerTypes: expectedAnswerTypes(searchText(ctx)),
           terms: ctx.weights!.expanded,
           sources: sources.map((hit) => ({ hit, structure: structures.get(hit.unitId) ?? {} })),
         };

@@ -12,6 +12,7 @@ import { analyzeQuery, DEFAULT_QUERY_WEIGHTS, type AnalyzedQuery, type QueryWeig
 import { createMemoryBm25, type MemoryBm25 } from './bm25-memory.ts';
 import { chainRerankers, createLearnedReranker, loadRerankerWeights } from './learned-rerank.ts';
 import { createTitleReranker } from './title-rerank.ts';
+import { createAnswerTypeReranker } from './answer-type.ts';
 import { vectorSearch } from './vector.ts';
 
 export interface SearchOptions {
@@ -104,7 +105,8 @@ export interface SearcherDeps {
 /**
  * The searcher for a configuration: lexicon from data/lexicon, and the ONNX cross-encoder if
  * RERANKER_MODEL_PATH is set, else the title-precision reranker (followed by the learned one with
- * RERANKER=learned; see docs/adr/0003-answers.md for why it is not the default).
+ * RERANKER=learned; see docs/adr/0003-answers.md for why it is not the default); then the
+ * expected-answer-type step (answer-type.ts).
  */
 export async function createConfiguredSearcher(
   config: { rerankerModelPath: string | undefined; reranker?: 'title' | 'learned' },
@@ -116,14 +118,14 @@ export async function createConfiguredSearcher(
   // Long-running processes on the embedded database score BM25 in memory (see bm25-memory.ts);
   // a PostgreSQL server scores it in SQL, with several connections in parallel.
   const memory = opts.memoryIndex && db.driver === 'pglite' ? createMemoryBm25(db, opts.log ? { log: opts.log } : {}) : null;
-  const reranker = config.rerankerModelPath
+  const termStats = memory ? (t: string[]) => memory.termStats(t) : undefined;
+  const base = config.rerankerModelPath
     ? await (await import('./rerank.ts')).createOnnxReranker(config.rerankerModelPath)
     : config.reranker === 'learned'
-      ? chainRerankers(
-          createTitleReranker(lexicon),
-          createLearnedReranker({ db, lexicon, weights: loadRerankerWeights(), termStats: memory ? (t) => memory.termStats(t) : undefined }),
-        )
+      ? chainRerankers(createTitleReranker(lexicon), createLearnedReranker({ db, lexicon, weights: loadRerankerWeights(), termStats }))
       : createTitleReranker(lexicon);
+  // Whatever ordered the hits, one that cannot answer what is asked (an age, a fee…) gives way.
+  const reranker = chainRerankers(base, createAnswerTypeReranker({ db, lexicon, termStats }));
   return createSearcher({ db, embedder, lexicon, reranker, memory });
 }
 
