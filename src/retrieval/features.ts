@@ -62,14 +62,34 @@ function hitTerms(h: SearchHit): Set<string> {
   return terms;
 }
 
+/** The synonym groups with a phrase the question says, each with that phrase (kept for the last few questions). */
+const groupsCache = new WeakMap<Lexicon, Map<string, { mine: string; others: string[][] }[]>>();
+
+function questionSynonyms(lexicon: Lexicon, questionFolded: string): { mine: string; others: string[][] }[] {
+  let cache = groupsCache.get(lexicon);
+  if (!cache) groupsCache.set(lexicon, (cache = new Map()));
+  let out = cache.get(questionFolded);
+  if (out) return out;
+  out = [];
+  const q = ` ${questionFolded} `;
+  for (const group of lexicon.synonyms) {
+    for (const mine of group) {
+      if (!q.includes(` ${mine} `)) continue;
+      out.push({ mine, others: group.filter((p) => p !== mine).map((p) => [...termCounts(p).counts.keys()]) });
+    }
+  }
+  if (cache.size >= 64) cache.delete(cache.keys().next().value!);
+  cache.set(questionFolded, out);
+  return out;
+}
+
 /** Terms of the question that the unit says in other words (CCCD → căn cước công dân, sổ đỏ → giấy chứng nhận…). */
 function coveredByExpansion(term: string, have: Set<string>, lexicon: Lexicon, questionFolded: string): boolean {
   const expansions = lexicon.abbreviations.get(term);
   if (expansions?.some((e) => [...termCounts(e).counts.keys()].every((t) => have.has(t)))) return true;
-  for (const group of lexicon.synonyms) {
-    const mine = group.find((p) => ` ${questionFolded} `.includes(` ${p} `) && ` ${p} `.includes(` ${term} `));
-    if (!mine) continue;
-    if (group.some((p) => p !== mine && [...termCounts(p).counts.keys()].every((t) => have.has(t)))) return true;
+  for (const { mine, others } of questionSynonyms(lexicon, questionFolded)) {
+    if (!` ${mine} `.includes(` ${term} `)) continue;
+    if (others.some((terms) => terms.every((t) => have.has(t)))) return true;
   }
   return false;
 }

@@ -35,7 +35,25 @@ function looksLikeAbbreviation(original: string, folded: string): boolean {
   return /[bcdfghklmnpqrstvx]{2,}$/.test(folded) && !/(ng|nh|ch)$/.test(folded);
 }
 
+// One question is analysed by the search, each reranker and the answer pipeline: the result is a
+// pure function of the text, the lexicon and the weights, so the last few are kept.
+// Callers treat the result as read-only.
+const recent = new WeakMap<Lexicon, Map<string, AnalyzedQuery>>();
+const RECENT_QUERIES = 64;
+
 export function analyzeQuery(raw: string, lexicon: Lexicon, w: QueryWeights = DEFAULT_QUERY_WEIGHTS): AnalyzedQuery {
+  let cache = recent.get(lexicon);
+  if (!cache) recent.set(lexicon, (cache = new Map()));
+  const key = w === DEFAULT_QUERY_WEIGHTS ? raw : `${JSON.stringify(w)}\u0000${raw}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const a = analyze(raw, lexicon, w);
+  if (cache.size >= RECENT_QUERIES) cache.delete(cache.keys().next().value!);
+  cache.set(key, a);
+  return a;
+}
+
+function analyze(raw: string, lexicon: Lexicon, w: QueryWeights): AnalyzedQuery {
   const text = normalizeText(raw).trim();
   const weights = new Map<string, number>();
   const add = (term: string, weight: number) => weights.set(term, Math.max(weights.get(term) ?? 0, weight));

@@ -28,6 +28,23 @@ export function termCounts(text: string): { counts: Map<string, number>; length:
  * Equal to the keys of termCounts() for Vietnamese text.
  */
 export function foldedTermSet(text: string): Set<string> {
+  // Passages of the popular units are scored again and again; short ones are remembered.
+  if (text.length > LINE_CACHE_MAX_CHARS) return termSet(text);
+  let set = lineCache.get(text);
+  if (set) {
+    lineCache.delete(text);
+  } else {
+    set = termSet(text);
+    if (lineCache.size >= LINE_CACHE_SIZE) lineCache.delete(lineCache.keys().next().value!);
+  }
+  lineCache.set(text, set);
+  return set;
+}
+const lineCache = new Map<string, Set<string>>();
+const LINE_CACHE_SIZE = 4096;
+const LINE_CACHE_MAX_CHARS = 1200;
+
+function termSet(text: string): Set<string> {
   const words = fold(text).match(/[\p{L}\p{N}]+/gu) ?? [];
   const out = new Set<string>();
   for (let i = 0; i < words.length; i++) {
