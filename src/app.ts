@@ -9,6 +9,11 @@ import { healthRoutes } from './health/routes.ts';
 import { AppError, onError, type Logger } from './http/errors.ts';
 import { t } from './messages.ts';
 import { searchRoutes } from './retrieval/routes.ts';
+import type { AgencyDirectory } from './escalation/agencies.ts';
+import type { DeliveryService } from './escalation/delivery.ts';
+import { publicTicketRoutes } from './escalation/routes.ts';
+import { staffRoutes } from './staff/routes.ts';
+import type { StaffService } from './staff/service.ts';
 import type { Searcher } from './retrieval/search.ts';
 
 export interface Readiness {
@@ -25,6 +30,8 @@ export interface AppDeps {
   readiness: () => Readiness;
   log: Logger;
   now: () => Date;
+  /** The agency queues and the staff console; without them only the citizen-facing API is served. */
+  escalation?: { agencies: AgencyDirectory; deliveries: DeliveryService; staff: StaffService };
 }
 
 export function createApp(deps: AppDeps) {
@@ -37,6 +44,11 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps));
   app.route('/', searchRoutes(deps));
   app.route('/', answerRoutes(deps));
+  if (deps.escalation) {
+    const e = deps.escalation;
+    app.route('/', publicTicketRoutes({ db: deps.db, agencies: e.agencies, deliveries: e.deliveries, now: deps.now }));
+    app.route('/', staffRoutes({ config: deps.config, db: deps.db, agencies: e.agencies, staff: e.staff, now: deps.now }));
+  }
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

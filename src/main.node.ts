@@ -7,6 +7,7 @@ import { progressReporter } from './cli/progress.ts';
 import type { Config } from './config/index.ts';
 import { openDb } from './db/index.ts';
 import { createEmbedder } from './embed/index.ts';
+import { createEscalation } from './escalation/index.ts';
 import { ingestPaths } from './ingest/pipeline.ts';
 import { loadProjectRegistry } from './ingest/registry.ts';
 import { storeStats } from './ingest/stats.ts';
@@ -36,8 +37,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const lexicon = loadLexicon();
   const searcher = await createConfiguredSearcher(config, db, embedder, lexicon, { memoryIndex: true, log: (msg, fields) => log('info', msg, fields) });
   const now = () => new Date();
-  const answers = await createConfiguredAnswerService(config, { db, searcher, lexicon, log, now });
-  const app = createApp({ config, db, embedder, searcher, answers, readiness: () => readiness, log, now });
+  const escalation = createEscalation(config, { db, embedder, now, log });
+  const answers = await createConfiguredAnswerService(config, { db, searcher, lexicon, log, now, agencies: escalation.agencies, onTicket: (t) => escalation.onTicket(t) });
+  const app = createApp({ config, db, embedder, searcher, answers, readiness: () => readiness, log, now, escalation });
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));

@@ -1,22 +1,22 @@
 // The answer service as configured: lexicon, glossary, routing table, and the LLM if one is set.
 import type { Config } from '../config/index.ts';
 import type { Db } from '../db/index.ts';
-import { loadAgencies } from '../escalation/agencies.ts';
+import { loadAgencies, type AgencyDirectory } from '../escalation/agencies.ts';
 import type { Logger } from '../http/errors.ts';
 import type { Searcher } from '../retrieval/search.ts';
 import { loadGlossary } from '../text/english.ts';
 import type { Lexicon } from '../text/lexicon.ts';
 import { createConfiguredLlm } from './llm.ts';
-import { createAnswerService, type AnswerService, type Masker } from './pipeline.ts';
+import { createAnswerService, type AnswerDeps, type AnswerService, type Masker } from './pipeline.ts';
 
 export async function createConfiguredAnswerService(
   config: Config,
-  deps: { db: Db; searcher: Searcher; lexicon: Lexicon; log: Logger; now: () => Date; masker?: Masker },
+  deps: { db: Db; searcher: Searcher; lexicon: Lexicon; log: Logger; now: () => Date; masker?: Masker; agencies?: AgencyDirectory; onTicket?: AnswerDeps['onTicket'] },
 ): Promise<AnswerService> {
   return createAnswerService({
     ...deps,
     glossary: loadGlossary(),
-    agencies: loadAgencies(),
+    agencies: deps.agencies ?? loadAgencies(),
     llm: await createConfiguredLlm(config),
     ...(config.answerMinConfidence !== undefined ? { params: { threshold: config.answerMinConfidence } } : {}),
   });

@@ -51,6 +51,8 @@ export interface AnswerDeps {
   llm?: LlmComposer | null;
   masker?: Masker;
   params?: Partial<AnswerParams>;
+  /** Told of each new ticket once it is stored (grouping, the agency's notification); never fails an answer. */
+  onTicket?: (ticket: { code: string; agency: string; dueAt: Date; question: string; channel: string }) => Promise<void>;
 }
 
 type Step = { name: string; run: (ctx: AnswerContext) => Promise<void> | void };
@@ -332,6 +334,10 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
       }
     }
     ctx.timings.save = performance.now() - t0;
+    if (ticket && deps.onTicket) {
+      const created = { ...ticket, question: ctx.rewritten ?? ctx.question, channel: ctx.channel };
+      await deps.onTicket(created).catch((e: unknown) => deps.log('warn', 'after-ticket work failed', { code: ticket!.code, error: e instanceof Error ? e.message : String(e) }));
+    }
     deps.log('info', 'answer', {
       answerId,
       status: s.status,

@@ -1,4 +1,4 @@
-// `hoidap` command line: serve | ingest | stats | search | ask | eval.
+// `hoidap` command line: serve | ingest | stats | search | ask | eval | staff.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config/index.ts';
 import { DbOpenError, openDb } from '../db/index.ts';
@@ -28,6 +28,12 @@ const USAGE = `Cách dùng / usage:
   hoidap ask "<question>" [--lang vi|en] [--conversation ID] [--json]
                                                  answer once (--json prints the /v1/ask response)
   hoidap eval --set <file> [--k 10] [--json] [--peer] [--strip-diacritics] [--mode hybrid|bm25|vector] [--report out.html]
+  hoidap staff add --email E --name N --agency A --role officer|supervisor|admin
+                                                 create or update a staff account; the password is read
+                                                 from HOIDAP_STAFF_PASSWORD or from standard input
+  hoidap staff token --email E [--name N] [--days 90]
+                                                 a new API token for the console API (printed once)
+  hoidap staff list [--json]                     staff accounts
 
 Exit codes: 0 done, 1 failed, 2 bad usage, 3 done but some input was skipped.`;
 
@@ -204,6 +210,68 @@ async function cmdEval(args: string[], config: Config): Promise<number> {
   return EXIT.ok;
 }
 
+async function readPassword(): Promise<string> {
+  const fromEnv = process.env.HOIDAP_STAFF_PASSWORD;
+  if (fromEnv) return fromEnv;
+  if (process.stdin.isTTY) throw new UsageError('set HOIDAP_STAFF_PASSWORD or pipe the password on standard input');
+  let data = '';
+  for await (const chunk of process.stdin) data += String(chunk);
+  return data.replace(/\r?\n$/, '');
+}
+
+async function cmdStaff(args: string[], config: Config): Promise<number> {
+  const [sub, ...rest] = args;
+  const { addStaff, createApiToken } = await import('../staff/auth.ts');
+  const { loadAgencies } = await import('../escalation/agencies.ts');
+  if (sub === 'add') {
+    const { values } = parse(rest, { email: { type: 'string' }, name: { type: 'string' }, agency: { type: 'string' }, role: { type: 'string' } });
+    if (values.help) return usage();
+    const email = String(values.email ?? '').trim();
+    const name = String(values.name ?? '').trim();
+    const agency = String(values.agency ?? '').trim();
+    const role = String(values.role ?? '');
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new UsageError('--email must be an email address');
+    if (!name) throw new UsageError('--name is required');
+    const agencies = loadAgencies();
+    if (!agencies.get(agency)) throw new UsageError(`--agency must be one of: ${agencies.list.map((a) => a.id).join(', ')}`);
+    if (role !== 'officer' && role !== 'supervisor' && role !== 'admin') throw new UsageError('--role must be officer, supervisor or admin');
+    const password = await readPassword();
+    if (password.length < 10) throw new UsageError('the password must be at least 10 characters');
+    return withStore(config, async ({ db }) => {
+      const s = await addStaff(db, { email, name, agency, role, password });
+      process.stdout.write(`staff ${s.email} (${s.role}, ${s.agency}) saved\n`);
+      return EXIT.ok;
+    });
+  }
+  if (sub === 'token') {
+    const { values } = parse(rest, { email: { type: 'string' }, name: { type: 'string', default: 'api' }, days: { type: 'string', default: '90' } });
+    if (values.help) return usage();
+    const days = Number(values.days);
+    if (!Number.isInteger(days) || days < 1 || days > 3650) throw new UsageError('--days must be a whole number from 1 to 3650');
+    return withStore(config, async ({ db }) => {
+      const [s] = await db.query<{ id: number }>('SELECT id FROM staff WHERE email = $1', [String(values.email ?? '').trim().toLowerCase()]);
+      if (!s) {
+        process.stderr.write(`hoidap: no staff account with email ${String(values.email ?? '')}\n`);
+        return EXIT.failed;
+      }
+      const token = await createApiToken(db, s.id, String(values.name), new Date(Date.now() + days * 86_400_000));
+      process.stdout.write(`${token}\n`);
+      return EXIT.ok;
+    });
+  }
+  if (sub === 'list') {
+    const { values } = parse(rest, { json: { type: 'boolean' } });
+    if (values.help) return usage();
+    return withStore(config, async ({ db }) => {
+      const rows = await db.query<{ email: string; name: string; agency: string; role: string; disabled: boolean }>('SELECT email, name, agency, role, disabled FROM staff ORDER BY agency, email');
+      if (values.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
+      else for (const r of rows) process.stdout.write(`${r.email}\t${r.role}\t${r.agency}\t${r.name}${r.disabled ? '\t(disabled)' : ''}\n`);
+      return EXIT.ok;
+    });
+  }
+  throw new UsageError(`staff: expected add, token or list${sub ? `, got "${sub}"` : ''}`);
+}
+
 async function cmdServe(args: string[], config: Config): Promise<number> {
   const { values } = parse(args, {});
   if (values.help) return usage();
@@ -228,7 +296,7 @@ export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') return usage(cmd ? EXIT.ok : EXIT.usage);
-    const commands: Record<string, (a: string[], c: Config) => Promise<number>> = { serve: cmdServe, ingest: cmdIngest, stats: cmdStats, search: cmdSearch, ask: cmdAsk, eval: cmdEval };
+    const commands: Record<string, (a: string[], c: Config) => Promise<number>> = { serve: cmdServe, ingest: cmdIngest, stats: cmdStats, search: cmdSearch, ask: cmdAsk, eval: cmdEval, staff: cmdStaff };
     const run = commands[cmd];
     if (!run) throw new UsageError(`unknown command "${cmd}"`);
     return await run(rest, loadConfig());

@@ -54,6 +54,8 @@ const schema = z.object({
   ZALO_API_BASE_URL: z.preprocess(emptyAsUndefined, httpUrlOr('https://openapi.zalo.me')),
   ZALO_OAUTH_BASE_URL: z.preprocess(emptyAsUndefined, httpUrlOr('https://oauth.zaloapp.com')),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
+  AGENCY_WEBHOOK_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+  PUBLIC_URL: z.preprocess(emptyAsUndefined, httpUrl()),
 });
 
 type Env = z.infer<typeof schema>;
@@ -88,6 +90,10 @@ export interface Config {
     oauthBaseUrl: string;
   };
   logLevel: Env['LOG_LEVEL'];
+  /** Signs new-ticket notifications to agencies' notifyUrl (HMAC-SHA256). */
+  agencyWebhookSecret: string | undefined;
+  /** The service's public address, for links in notifications. */
+  publicUrl: string | undefined;
 }
 
 /** A configuration problem; `message` names every offending variable. */
@@ -124,6 +130,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reranker: e.RERANKER,
     llm: { provider: e.LLM_PROVIDER, baseUrl: e.LLM_BASE_URL, model: e.LLM_MODEL, apiKey: e.LLM_API_KEY, timeoutMs: e.LLM_TIMEOUT_MS },
     answerMinConfidence: e.ANSWER_MIN_CONFIDENCE,
+    agencyWebhookSecret: e.AGENCY_WEBHOOK_SECRET,
+    publicUrl: e.PUBLIC_URL,
     stt: { baseUrl: e.STT_BASE_URL, model: e.STT_MODEL },
     zalo: {
       appId: e.ZALO_APP_ID,

@@ -12,6 +12,8 @@ const agencySchema = z.object({
   keywords: z.array(z.string()),
   contact: z.object({ email: z.string().nullable(), phone: z.string().nullable(), address: z.string().nullable() }).partial().optional(),
   serviceLevelDays: z.number().int().positive(),
+  /** Where new tickets are announced (a signed POST, see notify.ts). */
+  notifyUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
 export type Agency = z.infer<typeof agencySchema>;
 

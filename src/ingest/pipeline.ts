@@ -22,6 +22,7 @@ import {
   sourceKey,
   upsertGazetteEntry,
   writeDocument,
+  loadKnownDocument,
   type KnownDocument,
   type WriteOp,
   type WriteOutcome,
@@ -106,6 +107,31 @@ function reader(kind: DocumentKind, file: string, registry: DocumentRegistry, on
 }
 
 const RANK: Record<WriteOutcome, number> = { unchanged: 0, changed: 1, created: 2 };
+
+/**
+ * Writes documents made in the service itself (an approved Q&A answer) in one transaction, and lets
+ * the in-memory index know, so they are searchable as soon as this returns.
+ */
+export async function ingestDocuments(
+  deps: Pick<IngestDeps, 'db' | 'embedder'>,
+  docs: { input: DocumentInput; source: string }[],
+): Promise<{ docKey: string; id: number; outcome: WriteOutcome }[]> {
+  announceIndexChange(deps.db, 'writing');
+  try {
+    return await deps.db.transaction(async (tx) => {
+      const out: { docKey: string; id: number; outcome: WriteOutcome }[] = [];
+      for (const { input, source } of docs) {
+        const payload = { kind: input.kind, meta: input.meta, units: input.units };
+        const op = { input, source, payload, payloadHash: sha256(JSON.stringify(payload)) };
+        const r = await writeDocument(tx, deps.embedder, op, await loadKnownDocument(tx, input.docKey));
+        out.push({ docKey: input.docKey, id: r.id, outcome: r.outcome });
+      }
+      return out;
+    });
+  } finally {
+    announceIndexChange(deps.db, 'written');
+  }
+}
 
 export async function ingestPaths(deps: IngestDeps, paths: string[], opts: IngestOptions = {}): Promise<IngestSummary> {
   announceIndexChange(deps.db, 'writing');

@@ -42,6 +42,17 @@ export async function loadKnownDocuments(db: Queryable): Promise<Map<string, Kno
   return docs;
 }
 
+/** The same as loadKnownDocuments, for one document. */
+export async function loadKnownDocument(db: Queryable, docKey: string): Promise<KnownDocument | undefined> {
+  const [d] = await db.query<{ id: number; content_hash: string }>('SELECT id, content_hash FROM documents WHERE doc_key = $1', [docKey]);
+  if (!d) return undefined;
+  const rows = await db.query<{ source: string; source_id: string; content_hash: string }>(
+    'SELECT source, source_id, content_hash FROM document_sources WHERE document_id = $1',
+    [d.id],
+  );
+  return { id: d.id, contentHash: d.content_hash, sources: new Map(rows.map((r) => [sourceKey(r.source, r.source_id), r.content_hash])) };
+}
+
 /**
  * The current content of a document from all its source variants. Per unit, the fullest text
  * wins (ties broken by the text itself), so the result does not depend on ingestion order and

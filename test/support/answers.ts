@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LlmComposer } from '../../src/answer/llm.ts';
-import { createAnswerService, type AnswerParams, type AnswerService, type Masker } from '../../src/answer/pipeline.ts';
+import { createAnswerService, type AnswerDeps, type AnswerParams, type AnswerService, type Masker } from '../../src/answer/pipeline.ts';
 import type { Db } from '../../src/db/index.ts';
 import { createLexicalEmbedder } from '../../src/embed/lexical.ts';
 import type { Embedder } from '../../src/embed/index.ts';
@@ -31,7 +31,7 @@ export interface AnswerFixture {
   embedder: Embedder;
   searcher: Searcher;
   /** A fresh answer service over the same store (another LLM, masker or clock). */
-  service(o?: { llm?: LlmComposer | null; masker?: Masker; now?: () => Date; params?: Partial<AnswerParams> }): AnswerService;
+  service(o?: { llm?: LlmComposer | null; masker?: Masker; now?: () => Date; params?: Partial<AnswerParams>; onTicket?: AnswerDeps['onTicket'] }): AnswerService;
   close(): Promise<void>;
 }
 
@@ -65,6 +65,7 @@ export async function answerFixture(driver: Driver = 'pglite'): Promise<AnswerFi
         llm: o.llm ?? null,
         ...(o.masker ? { masker: o.masker } : {}),
         ...(o.params ? { params: o.params } : {}),
+        ...(o.onTicket ? { onTicket: o.onTicket } : {}),
       }),
     close: t.close,
   };

@@ -8,7 +8,7 @@ import { emptyMeta, type DocumentInput, type ReaderItem } from '../types.ts';
 import { formatZodError } from './common.ts';
 
 const clean = (v: string) => normalizeText(v).replace(/\r/g, '').trim();
-const source = z.union([
+export const qaSourceSchema = z.union([
   z.object({ kind: z.literal('law'), law: z.string().min(1), article: z.union([z.string(), z.number()]).transform(String).optional() }),
   z.object({ kind: z.literal('procedure'), code: z.string().min(1) }),
   z.object({ kind: z.literal('url'), url: z.url({ protocol: /^https?$/ }), title: z.string().optional() }),
@@ -21,7 +21,7 @@ export const qaSchema = z.object({
   agency: z.string().trim().min(1).optional(),
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'date must start with YYYY-MM-DD').optional(),
   field: z.string().optional(),
-  sources: z.array(source).default([]),
+  sources: z.array(qaSourceSchema).default([]),
   url: z.url({ protocol: /^https?$/ }).optional(),
 });
 export type QaRecord = z.infer<typeof qaSchema>;
