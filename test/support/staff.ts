@@ -4,6 +4,8 @@ import { serve } from '@hono/node-server';
 import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { createEscalation, type Escalation } from '../../src/escalation/index.ts';
+import type { AgencyDirectory } from '../../src/escalation/agencies.ts';
+import type { OutboundChannel } from '../../src/escalation/delivery.ts';
 import { addStaff } from '../../src/staff/auth.ts';
 import type { AskResponse } from '../../src/answer/types.ts';
 import { answerFixture, type AnswerFixture } from './answers.ts';
@@ -43,12 +45,12 @@ export interface StaffApp {
   close(): Promise<void>;
 }
 
-export async function startStaffApp(driver: Driver = 'pglite', opts: { fetch?: typeof fetch } = {}): Promise<StaffApp> {
+export async function startStaffApp(driver: Driver = 'pglite', opts: { fetch?: typeof fetch; agencies?: AgencyDirectory; channels?: OutboundChannel[] } = {}): Promise<StaffApp> {
   const fx = await answerFixture(driver);
   const clock = { now: new Date() };
   const now = () => clock.now;
   const log = () => {};
-  const escalation = createEscalation({ agencyWebhookSecret: 'test-secret-0123456789', publicUrl: undefined }, { db: fx.db, embedder: fx.embedder, now, log, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+  const escalation = createEscalation({ agencyWebhookSecret: 'test-secret-0123456789', publicUrl: undefined }, { db: fx.db, embedder: fx.embedder, now, log, ...(opts.fetch ? { fetch: opts.fetch } : {}), ...(opts.agencies ? { agencies: opts.agencies } : {}), ...(opts.channels ? { channels: opts.channels } : {}) });
   const answers = fx.service({ now, onTicket: (t) => escalation.onTicket(t) });
   const app = createApp({ config: loadConfig({ LOG_LEVEL: 'silent' }), db: fx.db, embedder: fx.embedder, searcher: fx.searcher, answers, readiness: () => ({ phase: 'ready' }), log, now, escalation });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
