@@ -3,6 +3,7 @@
 // citizens are. Also the CSV export of the agency's tickets.
 import type { Queryable } from '../db/index.ts';
 import { contentTerms } from '../text/content.ts';
+import { fold } from '../text/normalize.ts';
 import type { Actor } from './queue.ts';
 
 export interface Dashboard {
@@ -49,8 +50,21 @@ export async function dashboard(db: Queryable, actor: Actor, days = 30, agencyWa
     params,
   );
   const counts = new Map<string, number>();
-  for (const q of questions) for (const term of new Set(contentTerms(q.question).filter((x) => x.includes(' ')))) counts.set(term, (counts.get(term) ?? 0) + 1);
-  const topics = [...counts].filter(([, n]) => n >= 2).sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0])).slice(0, 10).map(([topic, count]) => ({ topic, count }));
+  // Terms are folded ("che do"); officers read them as citizens wrote them ("chế độ").
+  const surface = new Map<string, string>();
+  for (const q of questions) {
+    const words = q.question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+    for (let i = 0; i + 1 < words.length; i++) {
+      const key = fold(`${words[i]} ${words[i + 1]}`);
+      if (!surface.has(key)) surface.set(key, `${words[i]} ${words[i + 1]}`);
+    }
+    for (const term of new Set(contentTerms(q.question).filter((x) => x.includes(' ')))) counts.set(term, (counts.get(term) ?? 0) + 1);
+  }
+  const topics = [...counts]
+    .filter(([, n]) => n >= 2)
+    .sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))
+    .slice(0, 10)
+    .map(([term, count]) => ({ topic: surface.get(term) ?? term, count }));
   const decided = a!.answered + a!.escalated;
   const rated = f!.helpful + f!.not_helpful;
   return {
