@@ -30,7 +30,9 @@ describe('ticket lifecycle', () => {
     table.find((a) => a.id === 'cong-an-xa')!.notifyUrl = 'https://agency.example.test/hoidap-hook';
     writeFileSync(join(dir, 'agencies.json'), JSON.stringify(table));
     const fakeFetch = (async (url: string | URL | Request, init?: RequestInit) => {
-      notified.push({ url: String(url), headers: Object.fromEntries(new Headers(init?.headers).entries()), body: String(init?.body) });
+      const headers: Record<string, string> = {};
+      new Headers(init?.headers).forEach((v, k) => (headers[k] = v));
+      notified.push({ url: String(url), headers, body: String(init?.body) });
       return new Response('ok', { status: 200 });
     }) as typeof fetch;
     const zalo: OutboundChannel = { name: 'zalo', send: async (m) => (zaloSent.push(m), { status: 'sent' }) };
