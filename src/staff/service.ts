@@ -60,6 +60,14 @@ export interface ActionResult {
   proposal?: Proposal;
 }
 
+/** Browsers send a textarea's line breaks as CRLF; citizens' channels and the store use LF. */
+function normaliseNewlines(v: unknown): unknown {
+  if (typeof v === 'string') return v.replace(/\r\n?/g, '\n');
+  if (Array.isArray(v)) return v.map(normaliseNewlines);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normaliseNewlines(x)]));
+  return v;
+}
+
 export function createStaffService(deps: StaffDeps) {
   const { db } = deps;
   const agencyName = (id: string) => deps.agencies.get(id)?.name ?? id;
@@ -73,7 +81,7 @@ export function createStaffService(deps: StaffDeps) {
     claimNext: (actor: Actor) => claimNext(db, actor),
 
     async act(actor: Actor, code: string, action: ActionName, input: unknown): Promise<ActionResult> {
-      const parsed = actionSchemas[action].safeParse(input ?? {});
+      const parsed = actionSchemas[action].safeParse(normaliseNewlines(input ?? {}));
       if (!parsed.success) throw parsed.error;
       const body = parsed.data as Record<string, unknown>;
       switch (action) {

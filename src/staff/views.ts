@@ -29,7 +29,9 @@ section{background:#fff;padding:1rem;margin:1rem 0;border-radius:6px}textarea{wi
 button{font:inherit;padding:.35rem .8rem;cursor:pointer}label{display:block;margin:.3rem 0}
 .turn{padding:.4rem .6rem;margin:.3rem 0;border-radius:4px}.citizen{background:#eef3ff}.assistant{background:#f2f2f2}.officer{background:#e3f4e1}
 :focus-visible{outline:3px solid #1d4ed8;outline-offset:2px}.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(180px,1fr));gap:.8rem}
-.card{background:#fff;padding:.8rem;border-radius:6px}.card b{display:block;font-size:1.6rem}`;
+.card{background:#fff;padding:.8rem;border-radius:6px}.card b{display:block;font-size:1.6rem}
+.sr{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
+@media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}`;
 
 function layout(title: string, body: string, ctx?: PageCtx): string {
   const nav = ctx

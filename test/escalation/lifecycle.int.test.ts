@@ -183,10 +183,12 @@ describe('ticket lifecycle', () => {
     const stop = app.escalation.deliveries.subscribe(t.conversationId, (m) => got.push(m.text));
     const officer = await app.login('officerA');
     await officer.fetch(`/staff/api/tickets/${t.code}/claim`, { method: 'POST', json: {} });
-    await officer.fetch(`/staff/api/tickets/${t.code}/answer`, { method: 'POST', json: { text: 'Được, bạn nộp trên Cổng dịch vụ công.' } });
+    // As a browser's textarea sends it: CRLF line breaks, stored and delivered as LF.
+    await officer.fetch(`/staff/api/tickets/${t.code}/answer`, { method: 'POST', json: { text: 'Được.\r\nBạn nộp trên Cổng dịch vụ công.' } });
     stop();
     expect(got).toHaveLength(1);
-    expect(got[0]).toContain('Được, bạn nộp trên Cổng dịch vụ công.');
+    expect(got[0]).toContain('Được.\nBạn nộp trên Cổng dịch vụ công.');
+    expect(got[0]).not.toContain('\r');
   });
 
   it('shows no personal data on the public page and masks numbers in the answer', async () => {
