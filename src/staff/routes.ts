@@ -138,8 +138,14 @@ export function staffRoutes(deps: StaffRouteDeps) {
     // A form post from the console goes back to its page with the message.
     const back = c.req.method === 'POST' && !c.req.path.startsWith('/staff/api/') && (c.req.header('content-type') ?? '').includes('form');
     if (back && err.status < 500) {
-      const to = c.req.path.replace(/\/(?:claim|release|note|priority|transfer|ask|answer|close|propose|approve|reject)$/, '');
-      return c.redirect(`${to.startsWith('/staff') ? to : '/staff'}?error=${encodeURIComponent(err.code)}`, 303);
+      // The page the form was on: the ticket's, the approvals page, else the queue (never the form's
+      // own address, which has no page).
+      const path = c.req.path;
+      const to = /^\/staff\/tickets\/[^/]+\/[^/]+$/.test(path) ? path.slice(0, path.lastIndexOf('/'))
+        : path.startsWith('/staff/proposals/') ? '/staff/approvals'
+        : path === '/staff/login' ? path
+        : '/staff';
+      return c.redirect(`${to}?error=${encodeURIComponent(err.code)}`, 303);
     }
     return c.json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } }, err.status);
   });
