@@ -119,17 +119,16 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
             }
             const ticket = await findTicketByCode(deps.db, intent.ticketCode);
             if (!ticket) return stop(ctx, 'answered', 'ticket_not_found', fmt('ticketNotFound', ctx.lang, { code: intent.ticketCode }));
-            return stop(
-              ctx,
-              'answered',
-              'ticket_status',
-              fmt('ticketStatus', ctx.lang, {
-                code: ticket.code,
-                agency: deps.agencies.get(ticket.agency)?.name ?? ticket.agency,
-                status: t(`ticket_${ticket.status}` as MessageKey, ctx.lang),
-                due: formatDue(new Date(ticket.due_at), ctx.lang),
-              }),
-            );
+            const agencyName = deps.agencies.get(ticket.agency)?.name ?? ticket.agency;
+            const status = fmt('ticketStatus', ctx.lang, {
+              code: ticket.code,
+              agency: agencyName,
+              status: t(`ticket_${ticket.status}` as MessageKey, ctx.lang),
+              due: formatDue(new Date(ticket.due_at), ctx.lang),
+            });
+            // Answered already: the officer's answer itself, not just the news that there is one.
+            const answer = ticket.answer ? `\n\n${fmt('officerAnswerIntro', ctx.lang, { agency: agencyName, code: ticket.code })}\n${ticket.answer}` : '';
+            return stop(ctx, 'answered', 'ticket_status', status + answer);
           }
           default:
             if (intent.text !== ctx.question && !ctx.rewritten) ctx.rewritten = intent.text;

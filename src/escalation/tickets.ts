@@ -47,6 +47,8 @@ export interface TicketRow {
   lang: string;
   due_at: Date;
   created_at: Date;
+  /** The officer's answer, once there is one. */
+  answer?: string | null;
 }
 
 export async function findTicketByCode(db: Queryable, code: string): Promise<TicketRow | null> {

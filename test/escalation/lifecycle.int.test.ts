@@ -80,6 +80,10 @@ describe('ticket lifecycle', () => {
       expect(msgs.messages[0]!.text).toContain('không bắt buộc bản gốc');
     }
     expect((await ticketRow(other.code)).status).toBe('new');
+    // Asking the assistant about the ticket by its code gives the officer's answer itself.
+    const status = await app.ask({ question: `Câu hỏi mã ${second.code} của tôi đã có trả lời chưa?` });
+    expect(status).toMatchObject({ status: 'answered', reason: 'ticket_status' });
+    expect(status.answer).toContain('không bắt buộc bản gốc');
   });
 
   it('asks the citizen for more; the citizen adds it on the public side; the ticket goes back to its officer', async () => {
