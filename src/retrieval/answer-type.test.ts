@@ -3,25 +3,10 @@ import type { Queryable } from '../db/index.ts';
 import { loadLexicon } from '../text/lexicon.ts';
 import { createAnswerTypeReranker, expectedAnswerTypes, statedTypes, statesAnswer } from './answer-type.ts';
 import type { SearchHit } from './search.ts';
+import { makeHit } from '../../test/support/hits.ts';
 
-const hit = (unitId: number, kind: SearchHit['kind'], title: string, text: string, reference?: 'unit'): SearchHit => ({
-  unitId,
-  unitKey: kind === 'procedure' ? 'procedure' : `article:${unitId}`,
-  documentId: unitId,
-  docKey: `d${unitId}`,
-  kind,
-  docKind: kind === 'procedure' ? 'procedure' : 'law',
-  label: `#${unitId}`,
-  title,
-  ref: title,
-  documentName: title,
-  documentNumber: null,
-  status: 'in_force',
-  url: null,
-  text: `${title}\n${text}`,
-  score: 1 / unitId,
-  match: reference ? { reference } : {},
-});
+const hit = (unitId: number, kind: SearchHit['kind'], title: string, text: string, reference?: 'unit') =>
+  makeHit(unitId, kind, title, { text: `${title}\n${text}`, ...(reference ? { reference } : {}) });
 
 // No database: every term is equally rare in a corpus of 1,000 units.
 const noDb: Queryable = { query: async () => [] } as unknown as Queryable;

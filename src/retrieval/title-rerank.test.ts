@@ -2,25 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { loadLexicon } from '../text/lexicon.ts';
 import type { SearchHit } from './search.ts';
 import { createTitleReranker, titlePrecision } from './title-rerank.ts';
+import { makeHit } from '../../test/support/hits.ts';
 
-const hit = (unitId: number, kind: SearchHit['kind'], title: string, reference?: 'unit'): SearchHit => ({
-  unitId,
-  unitKey: kind === 'procedure' ? 'procedure' : `article:${unitId}`,
-  documentId: unitId,
-  docKey: `d${unitId}`,
-  kind,
-  docKind: kind === 'procedure' ? 'procedure' : 'law',
-  label: `#${unitId}`,
-  title,
-  ref: title,
-  documentName: title,
-  documentNumber: null,
-  status: 'in_force',
-  url: null,
-  text: title,
-  score: 1 / unitId,
-  match: reference ? { reference } : {},
-});
+const hit = (unitId: number, kind: SearchHit['kind'], title: string, reference?: 'unit') => makeHit(unitId, kind, title, reference ? { reference } : {});
 
 describe('title-precision reranker', () => {
   const rerank = createTitleReranker(loadLexicon());
