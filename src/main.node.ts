@@ -7,6 +7,8 @@ import { progressReporter } from './cli/progress.ts';
 import type { Config } from './config/index.ts';
 import { openDb } from './db/index.ts';
 import { createEmbedder } from './embed/index.ts';
+import { attachChatSockets } from './channels/web/ws.ts';
+import type { Server as HttpServer } from 'node:http';
 import { createEscalation } from './escalation/index.ts';
 import { ingestPaths } from './ingest/pipeline.ts';
 import { loadProjectRegistry } from './ingest/registry.ts';
@@ -48,6 +50,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       void db.close().finally(() => reject(new StartupError(`Cannot listen on ${config.host}:${config.port}: ${why}`)));
     });
   });
+  const sockets = attachChatSockets(server as unknown as HttpServer, { db, answers, deliveries: escalation.deliveries, log, ready: () => readiness.phase === 'ready' });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   log('info', 'listening', { port, driver: db.driver, embedder: embedder.id });
@@ -72,6 +75,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   return {
     port,
     async close() {
+      await sockets.close();
       await new Promise<void>((r) => server.close(() => r()));
       await db.close();
     },

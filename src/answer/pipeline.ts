@@ -109,9 +109,13 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
             return stop(ctx, 'answered', 'thanks', t('thanks', ctx.lang));
           case 'off_topic':
             return stop(ctx, 'refused', 'off_topic', t('offTopic', ctx.lang));
-          case 'officer':
+          case 'officer': {
+            // A bare "gặp cán bộ" after a question: the ticket is about that question.
+            const earlier = [...ctx.history].reverse().find((h) => h.role === 'citizen');
+            if (earlier && ctx.question.split(/\s+/).length <= 14) ctx.rewritten = earlier.rewritten ?? earlier.text;
             ctx.agency = routeByWords(ctx);
             return stop(ctx, 'escalated', 'officer_requested');
+          }
           case 'status': {
             if (!intent.ticketCode) {
               ctx.agency = routeByWords(ctx);

@@ -1,0 +1,72 @@
+// /v1/chat/ws on Node: the `ws` server on the HTTP server's upgrade event, one chat session per
+// socket, a heartbeat that ends sockets that stopped answering, and a clean close on shutdown.
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { createChatSession, type ChatDeps } from './chat.ts';
+import type { ServerFrame } from './protocol.ts';
+
+export const CHAT_PATH = '/v1/chat/ws';
+const HEARTBEAT_MS = 25_000;
+/** Frames above this close the socket (1009); between MAX_FRAME_BYTES and this, an error frame answers. */
+const HARD_LIMIT_BYTES = 1024 * 1024;
+
+export interface ChatSockets {
+  /** Open sockets right now. */
+  count(): number;
+  close(): Promise<void>;
+}
+
+export function attachChatSockets(server: Server, deps: ChatDeps & { ready?: () => boolean; heartbeatMs?: number }): ChatSockets {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: HARD_LIMIT_BYTES, perMessageDeflate: false });
+  const alive = new WeakMap<WebSocket, boolean>();
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== CHAT_PATH) return; // other upgrade handlers (none today) may take it
+    if (deps.ready && !deps.ready()) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nstarting\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  };
+  server.on('upgrade', onUpgrade);
+
+  wss.on('connection', (ws: WebSocket) => {
+    alive.set(ws, true);
+    const send = (f: ServerFrame) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(f));
+    };
+    const session = createChatSession(deps, send);
+    ws.on('pong', () => alive.set(ws, true));
+    ws.on('message', (data, isBinary) => {
+      alive.set(ws, true);
+      if (isBinary) return send({ type: 'error', code: 'binary_frame', message: 'Text (JSON) frames only.' });
+      void session.receive(Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer));
+    });
+    ws.on('close', () => session.close());
+    ws.on('error', (e) => deps.log('warn', 'chat socket error', { error: e.message }));
+  });
+
+  const timer = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (alive.get(ws) === false) {
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, deps.heartbeatMs ?? HEARTBEAT_MS);
+  timer.unref();
+
+  return {
+    count: () => wss.clients.size,
+    async close() {
+      clearInterval(timer);
+      server.off('upgrade', onUpgrade);
+      for (const ws of wss.clients) ws.close(1001, 'server shutting down');
+      await new Promise<void>((r) => wss.close(() => r()));
+    },
+  };
+}
