@@ -30,6 +30,7 @@ export const messages = {
     ticket_closed: 'đã đóng',
     officerAnswerIntro: 'Cán bộ {agency} trả lời câu hỏi mã {code}:',
     officerRequest: 'Tôi muốn gặp cán bộ để được giải đáp câu hỏi trên.',
+    binaryFrame: 'Chỉ nhận khung văn bản (JSON).',
     officerAsksIntro: 'Cán bộ {agency} cần bạn bổ sung thông tin cho câu hỏi mã {code}:',
 
     procIntro: 'Thủ tục “{name}” (mã {code}) {cite}:',
@@ -81,6 +82,7 @@ export const messages = {
     ticket_closed: 'closed',
     officerAnswerIntro: 'An officer of {agency} answers your question {code} (in Vietnamese):',
     officerRequest: 'I would like to talk to an officer about my question above.',
+    binaryFrame: 'Only text (JSON) frames are accepted.',
     officerAsksIntro: 'An officer of {agency} needs more information for your question {code}:',
 
     procIntro: 'Procedure “{name}” (code {code}) {cite} — the official text is in Vietnamese:',

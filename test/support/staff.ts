@@ -1,5 +1,6 @@
 // The whole app (answers, public ticket pages, staff console) on a free loopback port over the
 // answer fixture, with staff accounts in two agencies, and helpers to act as a citizen or officer.
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/index.ts';
@@ -7,6 +8,7 @@ import { createEscalation, type Escalation } from '../../src/escalation/index.ts
 import type { AgencyDirectory } from '../../src/escalation/agencies.ts';
 import type { OutboundChannel } from '../../src/escalation/delivery.ts';
 import { addStaff } from '../../src/staff/auth.ts';
+import type { AnswerService } from '../../src/answer/pipeline.ts';
 import type { AskResponse } from '../../src/answer/types.ts';
 import { answerFixture, type AnswerFixture } from './answers.ts';
 import type { Driver } from './db.ts';
@@ -38,6 +40,10 @@ export interface StaffApp {
   ids: Record<StaffKey, number>;
   /** Now, as the app sees it; tests move it forward. */
   clock: { now: Date };
+  /** The Node HTTP server under `base` (to attach the WebSocket chat, say). */
+  server?: Server;
+  /** The answer service the app runs. */
+  answers?: AnswerService;
   login(who: StaffKey): Promise<StaffSession>;
   ask(body: Record<string, unknown>): Promise<AskResponse>;
   /** A question escalated on purpose ("gặp cán bộ"), routed by its words; returns the ticket code. */
@@ -94,6 +100,8 @@ export async function startStaffApp(driver: Driver = 'pglite', opts: { fetch?: t
     escalation,
     ids,
     clock,
+    server: server as unknown as Server,
+    answers,
     login,
     ask,
     async escalate(question, channel = 'web') {

@@ -37,7 +37,16 @@ export interface ChatSession {
 
 export function createChatSession(deps: ChatDeps, send: (f: ServerFrame) => void): ChatSession {
   let conversationId: string | null = null;
+  /** The client has every officer message up to this id (its hello says so). */
   let lastDeliveryId = 0;
+  // Officer messages pushed on this socket, live or replayed. A set, not a high-water mark: a
+  // message delivered while older ones are being replayed must not hide them.
+  const pushed = new Set<number>();
+  const push = (deliveryId: number, ticketCode: string | null, text: string, createdAt: string) => {
+    if (deliveryId <= lastDeliveryId || pushed.has(deliveryId)) return;
+    pushed.add(deliveryId);
+    send({ type: 'ticket_update', deliveryId, ticketCode, text, createdAt });
+  };
   let unsubscribe: (() => void) | null = null;
   let lang: 'vi' | 'en' = 'vi';
   let busy = Promise.resolve();
@@ -47,33 +56,32 @@ export function createChatSession(deps: ChatDeps, send: (f: ServerFrame) => void
     unsubscribe?.();
     conversationId = id;
     unsubscribe =
-      deps.deliveries?.subscribe(id, (m) => {
-        if (m.deliveryId <= lastDeliveryId) return;
-        lastDeliveryId = m.deliveryId;
-        send({ type: 'ticket_update', deliveryId: m.deliveryId, ticketCode: m.ticketCode, text: m.text, createdAt: new Date().toISOString() });
-      }) ?? null;
+      deps.deliveries?.subscribe(id, (m) => push(m.deliveryId, m.ticketCode, m.text, new Date().toISOString())) ?? null;
   };
 
   async function replay() {
     if (!conversationId || !deps.deliveries) return;
     const missed = await deps.deliveries.pending(conversationId, lastDeliveryId);
-    for (const d of missed) {
-      if (d.id <= lastDeliveryId) continue;
-      lastDeliveryId = d.id;
-      send({ type: 'ticket_update', deliveryId: d.id, ticketCode: d.ticket_code, text: d.text, createdAt: new Date(d.created_at).toISOString() });
-    }
+    for (const d of missed) push(d.id, d.ticket_code, d.text, new Date(d.created_at).toISOString());
     if (missed.length) await deps.deliveries.markSeen(conversationId, missed.filter((d) => d.status === 'pending').map((d) => d.id));
   }
 
   async function ask(id: string, question: string, opts: { lang?: 'vi' | 'en' | undefined; channel?: 'web' | 'voice' | undefined; alternatives?: { text: string; confidence?: number | undefined }[] | undefined }) {
     send({ type: 'answer_start', id });
-    const r = await deps.answers.ask({
-      question,
-      ...(conversationId ? { conversationId } : {}),
-      channel: opts.channel ?? 'web',
-      ...(opts.lang ? { lang: opts.lang } : {}),
-      ...(opts.alternatives ? { alternatives: opts.alternatives.map((a) => ({ text: a.text, confidence: a.confidence ?? 0 })) } : {}),
-    });
+    let r: Awaited<ReturnType<AnswerService['ask']>>;
+    try {
+      r = await deps.answers.ask({
+        question,
+        ...(conversationId ? { conversationId } : {}),
+        channel: opts.channel ?? 'web',
+        ...(opts.lang ? { lang: opts.lang } : {}),
+        ...(opts.alternatives ? { alternatives: opts.alternatives.map((a) => ({ text: a.text, confidence: a.confidence ?? 0 })) } : {}),
+      });
+    } catch (e) {
+      // The widget has an answer_start open for this id: end it with an error that names it.
+      deps.log('error', 'chat answer failed', { error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+      return send({ type: 'error', id, code: 'internal', message: t('internal', opts.lang ?? lang) });
+    }
     follow(r.conversationId);
     lang = r.lang;
     let seq = 0;

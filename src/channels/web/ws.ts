@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createChatSession, type ChatDeps } from './chat.ts';
 import type { ServerFrame } from './protocol.ts';
+import { t } from '../../messages.ts';
 
 export const CHAT_PATH = '/v1/chat/ws';
 const HEARTBEAT_MS = 25_000;
@@ -23,7 +24,12 @@ export function attachChatSockets(server: Server, deps: ChatDeps & { ready?: () 
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0];
-    if (path !== CHAT_PATH) return; // other upgrade handlers (none today) may take it
+    if (path !== CHAT_PATH) {
+      // Another upgrade handler may take it; with none, refuse it: an upgrade nobody answers leaves
+      // the socket open (and unread) for good, and server.close() waits on it.
+      if (server.listenerCount('upgrade') === 1) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     if (deps.ready && !deps.ready()) {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nstarting\n');
       return;
@@ -41,7 +47,7 @@ export function attachChatSockets(server: Server, deps: ChatDeps & { ready?: () 
     ws.on('pong', () => alive.set(ws, true));
     ws.on('message', (data, isBinary) => {
       alive.set(ws, true);
-      if (isBinary) return send({ type: 'error', code: 'binary_frame', message: 'Text (JSON) frames only.' });
+      if (isBinary) return send({ type: 'error', code: 'binary_frame', message: t('binaryFrame') });
       void session.receive(Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer));
     });
     ws.on('close', () => session.close());
