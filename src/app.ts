@@ -1,6 +1,8 @@
 // createApp(deps): mounts the feature routers, the OpenAPI document and the single error handler.
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { cors } from 'hono/cors';
 import { answerRoutes } from './answer/routes.ts';
+import { webRoutes } from './channels/web/routes.ts';
 import type { AnswerService } from './answer/pipeline.ts';
 import type { Config } from './config/index.ts';
 import type { Db } from './db/index.ts';
@@ -36,6 +38,8 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono();
+  // The widget runs on portals' own sites: the citizen API answers any origin (it uses no cookies).
+  app.use('/v1/*', cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], allowHeaders: ['content-type'], maxAge: 600 }));
   // Answers given while the first ingestion runs would escalate what the store is about to know.
   app.use('/v1/ask', async (_c, next) => {
     if (deps.readiness().phase !== 'ready') throw new AppError(503, 'starting', t('starting'));
@@ -44,6 +48,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps));
   app.route('/', searchRoutes(deps));
   app.route('/', answerRoutes(deps));
+  app.route('/', webRoutes(deps));
   if (deps.escalation) {
     const e = deps.escalation;
     app.route('/', publicTicketRoutes({ db: deps.db, agencies: e.agencies, deliveries: e.deliveries, now: deps.now }));

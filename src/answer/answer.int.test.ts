@@ -38,6 +38,16 @@ describe('POST /v1/ask over HTTP', () => {
     return { status: res.status, body: (await res.json()) as AskResponse & { error?: { code: string; message: string } } };
   };
 
+  it('answers a portal on another origin (CORS), preflight included', async () => {
+    const pre = await fetch(`${base}/v1/ask`, { method: 'OPTIONS', headers: { origin: 'https://cong.tinh.gov.vn', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get('access-control-allow-origin')).toBe('*');
+    expect(pre.headers.get('access-control-allow-headers')).toMatch(/content-type/i);
+    const res = await fetch(`${base}/v1/ask`, { method: 'POST', headers: { origin: 'https://cong.tinh.gov.vn', 'content-type': 'application/json' }, body: JSON.stringify({ question: 'Gia hạn tạm trú cần giấy tờ gì?' }) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
   it('answers a procedure question with a structured, cited answer', async () => {
     const { status, body } = await ask({ question: 'Gia hạn tạm trú cần những giấy tờ gì?' });
     expect(status).toBe(200);
