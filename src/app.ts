@@ -52,7 +52,7 @@ export function createApp(deps: AppDeps) {
   if (deps.escalation) {
     const e = deps.escalation;
     app.route('/', publicTicketRoutes({ db: deps.db, agencies: e.agencies, deliveries: e.deliveries, now: deps.now }));
-    app.route('/', staffRoutes({ config: deps.config, db: deps.db, agencies: e.agencies, staff: e.staff, now: deps.now }));
+    app.route('/', staffRoutes({ config: deps.config, db: deps.db, agencies: e.agencies, staff: e.staff, now: deps.now, searcher: deps.searcher }));
   }
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

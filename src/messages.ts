@@ -219,6 +219,23 @@ export const staffMessages = {
   priority_normal: 'Bình thường',
   priority_high: 'Cao',
   priority_urgent: 'Khẩn',
+  draftFrom: 'Chào bạn,\n\nVề câu hỏi của bạn, theo {ref}:\n“{quote}”\n\n[Cán bộ kiểm tra, bổ sung nội dung trả lời cụ thể ở đây.]',
+  draftEmpty: 'Chào bạn,\n\n[Cán bộ nhập nội dung trả lời ở đây.]',
+  sourcesSearched: 'Trợ lý không tra cứu trước khi chuyển (công dân xin gặp cán bộ); đây là các nguồn tìm theo câu hỏi:',
+  role_citizen: 'Công dân',
+  role_assistant: 'Trợ lý',
+  role_officer: 'Cán bộ',
+  event_created: 'Tạo phiếu',
+  event_claimed: 'Nhận xử lý',
+  event_released: 'Trả lại hàng đợi',
+  event_transferred: 'Chuyển đơn vị',
+  event_note: 'Ghi chú',
+  event_asked_citizen: 'Hỏi thêm công dân',
+  event_citizen_info: 'Công dân bổ sung',
+  event_answered: 'Đã trả lời',
+  event_closed: 'Đóng phiếu',
+  event_reopened: 'Mở lại',
+  event_priority: 'Đổi ưu tiên',
   // The public ticket page.
   publicTitle: 'Tra cứu câu hỏi đã gửi cán bộ',
   publicAnswer: 'Câu trả lời của cán bộ',
@@ -230,3 +247,5 @@ export const staffMessages = {
 } as const;
 export type StaffMessageKey = keyof typeof staffMessages;
 export const st = (key: StaffMessageKey | string): string => (staffMessages as Record<string, string>)[key] ?? key;
+export const stf = (key: StaffMessageKey, vars: Record<string, string | number>): string =>
+  st(key).replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));

@@ -13,7 +13,8 @@ import { dashboard, ticketsCsv } from '../escalation/dashboard.ts';
 import { getProposal, listProposals } from '../escalation/learning.ts';
 import { getTicket, groupMembers, listCanned, listTickets, PRIORITIES, QueueError, ticketEvents, type Actor } from '../escalation/queue.ts';
 import { AppError } from '../http/errors.ts';
-import { st, t } from '../messages.ts';
+import { st, stf, t } from '../messages.ts';
+import type { Searcher } from '../retrieval/search.ts';
 import { checkLogin, createSession, endSession, findApiToken, findSession, toActor } from './auth.ts';
 import { ACTIONS, type ActionName, type StaffService } from './service.ts';
 import * as views from './views.ts';
@@ -28,6 +29,8 @@ export interface StaffRouteDeps {
   agencies: AgencyDirectory;
   staff: StaffService;
   now: () => Date;
+  /** Searches sources for tickets escalated before any search. */
+  searcher?: Pick<Searcher, 'search'>;
 }
 
 const CODE = /^HD-[0-9A-Z]{5}-[0-9A-Z]{5}$/i;
@@ -170,7 +173,7 @@ export function staffRoutes(deps: StaffRouteDeps) {
   app.get('/staff/api/tickets/:code', async (c) => {
     const tk = await getTicket(db, actor(c), mustCode(c.req.param('code')));
     if (!tk) throw new AppError(404, 'ticket_not_found', st('ticket_not_found'));
-    return c.json({ ticket: tk, events: await ticketEvents(db, tk.id), group: await groupMembers(db, actor(c), tk), ...(await ticketContext(db, tk)) });
+    return c.json({ ticket: tk, events: await ticketEvents(db, tk.id), group: await groupMembers(db, actor(c), tk), ...(await ticketContext(db, tk, deps.searcher)) });
   });
   app.post('/staff/api/tickets/:code/:action', async (c) => {
     const name = c.req.param('action') as ActionName;
@@ -218,7 +221,7 @@ export function staffRoutes(deps: StaffRouteDeps) {
   app.get('/staff/tickets/:code', async (c) => {
     const tk = await getTicket(db, actor(c), mustCode(c.req.param('code')));
     if (!tk) return c.html(views.notFoundPage(page(c)), 404);
-    return c.html(views.ticketPage(page(c), tk, await ticketEvents(db, tk.id), await groupMembers(db, actor(c), tk), await ticketContext(db, tk), await listCanned(db, actor(c))));
+    return c.html(views.ticketPage(page(c), tk, await ticketEvents(db, tk.id), await groupMembers(db, actor(c), tk), await ticketContext(db, tk, deps.searcher), await listCanned(db, actor(c))));
   });
   app.post('/staff/tickets/:code/:action', async (c) => {
     const name = c.req.param('action') as ActionName;
@@ -257,11 +260,13 @@ export function staffRoutes(deps: StaffRouteDeps) {
 export interface TicketContext {
   conversation: { role: string; text: string; created_at: Date }[];
   sources: { ref: string; url: string | null; score: number | null; excerpt: string }[];
+  /** The assistant had not searched (the citizen asked for an officer): these were searched for the officer. */
+  searched: boolean;
   draft: string;
 }
 
 /** The conversation, the units the assistant saw (best first) and a draft built from the best one. */
-async function ticketContext(db: Db, tk: { conversation_id: string; answer_id?: string | null }): Promise<TicketContext> {
+async function ticketContext(db: Db, tk: { conversation_id: string; answer_id?: string | null; question: string }, searcher?: Pick<Searcher, 'search'>): Promise<TicketContext> {
   const conversation = await db.query<{ role: string; text: string; created_at: Date }>('SELECT role, text, created_at FROM turns WHERE conversation_id = $1 ORDER BY id', [tk.conversation_id]);
   const [a] = tk.answer_id ? await db.query<{ units: { unitId: number; score?: number }[] }>('SELECT units FROM answers WHERE id = $1', [tk.answer_id]) : [];
   const units = (a?.units ?? []).slice(0, 5);
@@ -278,9 +283,14 @@ async function ticketContext(db: Db, tk: { conversation_id: string; answer_id?: 
     const ref = r.label.startsWith('Thủ tục') ? r.label : `${r.label}, ${r.name}${r.number ? ` (${r.number})` : ''}`;
     return [{ ref, url: r.url, score: u.score ?? null, excerpt: r.text.slice(0, 600) }];
   });
+  let searched = false;
+  if (!sources.length && searcher) {
+    // Escalated before any search ("gặp cán bộ"): search now, so the officer starts from the sources.
+    const r = await searcher.search(tk.question, { k: 5 }).catch(() => null);
+    for (const h of r?.hits ?? []) sources.push({ ref: h.ref, url: h.url, score: h.score, excerpt: h.text.slice(0, 600) });
+    searched = sources.length > 0;
+  }
   const top = sources[0];
-  const draft = top
-    ? `Chào bạn,\n\nVề câu hỏi của bạn, theo ${top.ref}:\n“${top.excerpt.split('\n').slice(0, 3).join(' ').slice(0, 400)}”\n\n[Cán bộ kiểm tra, bổ sung nội dung trả lời cụ thể ở đây.]`
-    : 'Chào bạn,\n\n[Cán bộ nhập nội dung trả lời ở đây.]';
-  return { conversation, sources, draft };
+  const draft = top ? stf('draftFrom', { ref: top.ref, quote: top.excerpt.split('\n').slice(0, 3).join(' ').slice(0, 400) }) : st('draftEmpty');
+  return { conversation, sources, searched, draft };
 }

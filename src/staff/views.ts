@@ -88,9 +88,9 @@ export function ticketPage(ctx: PageCtx, tk: Ticket, events: TicketEvent[], grou
   const form = (action: string, inner: string, label: string) => `<form method="post" action="${base}/${action}">${csrfField(ctx)}${inner}<button>${esc(label)}</button></form>`;
   const open = ['new', 'claimed', 'waiting_citizen'].includes(tk.status);
   const mine = tk.claimed_by === ctx.actor.id;
-  const conversation = context.conversation.map((turn) => `<div class="turn ${esc(turn.role)}"><small>${esc(turn.role)} · ${esc(when(turn.created_at))}</small><div>${esc(turn.text).replace(/\n/g, '<br>')}</div></div>`).join('');
+  const conversation = context.conversation.map((turn) => `<div class="turn ${esc(turn.role)}"><small>${esc(st(`role_${turn.role}`))} · ${esc(when(turn.created_at))}</small><div>${esc(turn.text).replace(/\n/g, '<br>')}</div></div>`).join('');
   const sources = context.sources.length
-    ? `<ol>${context.sources.map((s) => `<li><strong>${esc(s.ref)}</strong>${s.url ? ` — <a href="${esc(s.url)}" rel="noopener noreferrer" target="_blank">${esc(s.url)}</a>` : ''}<details><summary>${esc(s.excerpt.slice(0, 90))}…</summary><p>${esc(s.excerpt)}</p></details></li>`).join('')}</ol>`
+    ? `${context.searched ? `<p><small>${esc(st('sourcesSearched'))}</small></p>` : ''}<ol>${context.sources.map((s) => `<li><strong>${esc(s.ref)}</strong>${s.url ? ` — <a href="${esc(s.url)}" rel="noopener noreferrer" target="_blank">${esc(s.url)}</a>` : ''}<details><summary>${esc(s.excerpt.slice(0, 90))}…</summary><p>${esc(s.excerpt)}</p></details></li>`).join('')}</ol>`
     : '<p>—</p>';
   const cannedOptions = canned.length
     ? `<label>${esc(st('canned'))} <select id="canned">${canned.map((c) => `<option value="${esc(c.body)}">${esc(c.title)}</option>`).join('')}</select></label>
@@ -117,7 +117,7 @@ export function ticketPage(ctx: PageCtx, tk: Ticket, events: TicketEvent[], grou
       : '',
     tk.status !== 'closed' ? form('close', `<label>${esc(st('closeReason'))} <input name="reason"></label>`, st('close')) : '',
   ].join('');
-  const history = events.map((e) => `<li>${esc(when(e.created_at))} · ${esc(e.kind)}${e.actor_name ? ` · ${esc(e.actor_name)}` : ''}${e.body ? `: ${esc(e.body)}` : ''}</li>`).join('');
+  const history = events.map((e) => `<li>${esc(when(e.created_at))} · ${esc(st(`event_${e.kind}`))}${e.actor_name ? ` · ${esc(e.actor_name)}` : ''}${e.body ? `: ${esc(e.body)}` : ''}</li>`).join('');
   const groupList = group.length ? `<section><h2>${esc(st('group'))}</h2><ul>${group.map((g) => `<li><a href="/staff/tickets/${esc(g.code)}">${esc(g.code)}</a> — ${esc(g.question.slice(0, 140))} (${esc(statusText(g.status))})</li>`).join('')}</ul></section>` : '';
   return layout(
     `${tk.code} – ${st('title')}`,

@@ -66,10 +66,17 @@ describe('ticket lifecycle', () => {
     // One answer for the whole group reaches both citizens, each in their conversation.
     const officer = await app.login('officerA');
     expect((await officer.fetch(`/staff/api/tickets/${first.code}/claim`, { method: 'POST', json: {} })).status).toBe(200);
-    const detail = (await (await officer.fetch(`/staff/api/tickets/${first.code}`)).json()) as { group: { code: string }[]; sources: unknown[]; draft: string; conversation: unknown[] };
+    const detail = (await (await officer.fetch(`/staff/api/tickets/${first.code}`)).json()) as { group: { code: string }[]; sources: { ref: string }[]; searched: boolean; draft: string; conversation: unknown[] };
     expect(detail.group.map((g) => g.code)).toEqual([second.code]);
     expect(detail.conversation.length).toBeGreaterThanOrEqual(2);
-    expect(detail.draft.length).toBeGreaterThan(10);
+    // The citizen asked for an officer, so the assistant never searched: the console searches for the officer.
+    expect(detail.searched).toBe(true);
+    expect(detail.sources.map((x) => x.ref).join('\n')).toMatch(/tạm trú/i);
+    expect(detail.draft).toContain(`theo ${detail.sources[0]!.ref}`);
+    const page = await (await officer.fetch(`/staff/tickets/${first.code}`)).text();
+    expect(page).toContain('Công dân ·');
+    expect(page).toContain('Nhận xử lý');
+    expect(page).not.toMatch(/· claimed/);
     const res = await officer.fetch(`/staff/api/tickets/${first.code}/answer`, { method: 'POST', json: { text: 'Bạn chỉ cần bản sao hợp đồng thuê nhà; không bắt buộc bản gốc.', group: true } });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { tickets: { code: string }[] }).tickets.map((t) => t.code).sort()).toEqual([first.code, second.code].sort());
