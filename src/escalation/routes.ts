@@ -76,7 +76,11 @@ export function publicTicketRoutes(deps: { db: Db; agencies: AgencyDirectory; de
         throw new AppError(400, 'invalid_json', t('badJson'));
       }
     } else if (type.includes('form')) {
-      body = await c.req.parseBody();
+      try {
+        body = await c.req.parseBody();
+      } catch {
+        throw new AppError(400, 'invalid_request', t('badInput'));
+      }
     } else {
       throw new AppError(415, 'unsupported_media_type', t('badContentType'));
     }

@@ -61,7 +61,12 @@ async function readBody(c: Context): Promise<Record<string, unknown>> {
     }
   }
   if (type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data')) {
-    const form = await c.req.parseBody();
+    let form: Record<string, unknown>;
+    try {
+      form = await c.req.parseBody();
+    } catch {
+      throw new AppError(400, 'invalid_request', t('badInput'));
+    }
     return Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === 'string'));
   }
   if (!type && ['GET', 'HEAD'].includes(c.req.method)) return {};

@@ -262,6 +262,7 @@ describe('sessions and bad input', () => {
       ['POST', `/staff/api/tickets/${code}/note`, { json: { text: '' } }, 400],
       ['POST', `/staff/api/tickets/${code}/note`, { json: [1, 2] }, 400],
       ['POST', `/staff/api/tickets/${code}/note`, { body: 'text', headers: { 'content-type': 'text/plain' } }, 415],
+      ['POST', `/staff/api/tickets/${code}/note`, { body: 'garbage', headers: { 'content-type': 'multipart/form-data' } }, 400],
       ['POST', `/staff/api/tickets/${code}/note`, { json: { text: 'x'.repeat(70_000) } }, 413],
       ['POST', `/staff/api/tickets/${code}/answer`, { json: {} }, 400],
       ['POST', `/staff/api/tickets/${code}/answer`, { json: { text: 'ok', group: 'maybe' } }, 400],
@@ -292,6 +293,7 @@ describe('sessions and bad input', () => {
       ['POST', `/v1/tickets/${code}/messages`, { body: '{', headers: { 'content-type': 'application/json' } }, 400],
       ['POST', `/v1/tickets/${code}/messages`, { body: JSON.stringify({ text: '' }), headers: { 'content-type': 'application/json' } }, 400],
       ['POST', `/v1/tickets/${code}/messages`, { body: 'hi', headers: { 'content-type': 'text/plain' } }, 415],
+      ['POST', `/v1/tickets/${code}/messages`, { body: 'garbage', headers: { 'content-type': 'multipart/form-data' } }, 400],
       ['POST', `/v1/tickets/${code}/messages`, { body: JSON.stringify({ text: 'x'.repeat(20_000) }), headers: { 'content-type': 'application/json' } }, 413],
       ['GET', '/v1/conversations/nope/messages', {}, 400],
     ];
