@@ -3,6 +3,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
 import { answerRoutes } from './answer/routes.ts';
 import { webRoutes } from './channels/web/routes.ts';
+import { zaloWebhookRoutes } from './channels/zalo/webhook.ts';
 import type { AnswerService } from './answer/pipeline.ts';
 import type { Config } from './config/index.ts';
 import type { Db } from './db/index.ts';
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', searchRoutes(deps));
   app.route('/', answerRoutes(deps));
   app.route('/', webRoutes(deps));
+  app.route('/', zaloWebhookRoutes({ db: deps.db, config: deps.config, now: deps.now }));
   if (deps.escalation) {
     const e = deps.escalation;
     app.route('/', publicTicketRoutes({ db: deps.db, agencies: e.agencies, deliveries: e.deliveries, now: deps.now }));

@@ -31,6 +31,9 @@ export const messages = {
     officerAnswerIntro: 'Cán bộ {agency} trả lời câu hỏi mã {code}:',
     officerRequest: 'Tôi muốn gặp cán bộ để được giải đáp câu hỏi trên.',
     binaryFrame: 'Chỉ nhận khung văn bản (JSON).',
+    zaloNotConfigured: 'Kênh Zalo chưa được cấu hình (ZALO_APP_ID, ZALO_OA_SECRET_KEY).',
+    zaloBadSignature: 'Chữ ký X-ZEvent-Signature không hợp lệ.',
+    zaloStaleEvent: 'Sự kiện quá cũ hoặc thời gian không hợp lệ (chống phát lại).',
     officerAsksIntro: 'Cán bộ {agency} cần bạn bổ sung thông tin cho câu hỏi mã {code}:',
 
     procIntro: 'Thủ tục “{name}” (mã {code}) {cite}:',
@@ -83,6 +86,9 @@ export const messages = {
     officerAnswerIntro: 'An officer of {agency} answers your question {code} (in Vietnamese):',
     officerRequest: 'I would like to talk to an officer about my question above.',
     binaryFrame: 'Only text (JSON) frames are accepted.',
+    zaloNotConfigured: 'The Zalo channel is not configured (ZALO_APP_ID, ZALO_OA_SECRET_KEY).',
+    zaloBadSignature: 'The X-ZEvent-Signature does not match.',
+    zaloStaleEvent: 'The event is too old or its time is invalid (replay protection).',
     officerAsksIntro: 'An officer of {agency} needs more information for your question {code}:',
 
     procIntro: 'Procedure “{name}” (code {code}) {cite} — the official text is in Vietnamese:',
