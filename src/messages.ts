@@ -34,6 +34,10 @@ export const messages = {
     zaloNotConfigured: 'Kênh Zalo chưa được cấu hình (ZALO_APP_ID, ZALO_OA_SECRET_KEY).',
     zaloBadSignature: 'Chữ ký X-ZEvent-Signature không hợp lệ.',
     zaloStaleEvent: 'Sự kiện quá cũ hoặc thời gian không hợp lệ (chống phát lại).',
+    zaloWelcome: 'Cảm ơn bạn đã quan tâm! Mình là trợ lý hỏi đáp về thủ tục hành chính và pháp luật. Bạn cứ nhắn câu hỏi, ví dụ: “Gia hạn tạm trú cần giấy tờ gì?”',
+    zaloTextOnly: 'Xin lỗi, hiện mình chỉ đọc được tin nhắn dạng chữ. Bạn vui lòng gõ câu hỏi về thủ tục hành chính hoặc quy định pháp luật nhé.',
+    zaloVoiceNotYet: 'Xin lỗi, hiện mình chưa nghe được tin nhắn thoại. Bạn vui lòng gõ câu hỏi bằng chữ giúp mình nhé.',
+    zaloSources: 'Nguồn:',
     officerAsksIntro: 'Cán bộ {agency} cần bạn bổ sung thông tin cho câu hỏi mã {code}:',
 
     procIntro: 'Thủ tục “{name}” (mã {code}) {cite}:',
@@ -89,6 +93,10 @@ export const messages = {
     zaloNotConfigured: 'The Zalo channel is not configured (ZALO_APP_ID, ZALO_OA_SECRET_KEY).',
     zaloBadSignature: 'The X-ZEvent-Signature does not match.',
     zaloStaleEvent: 'The event is too old or its time is invalid (replay protection).',
+    zaloWelcome: 'Thank you for following us! I answer questions about administrative procedures and the law. Just send your question, for example: “What documents do I need to extend temporary residence?”',
+    zaloTextOnly: 'Sorry, I can only read text messages for now. Please type your question about administrative procedures or the law.',
+    zaloVoiceNotYet: 'Sorry, I cannot understand voice messages yet. Please type your question instead.',
+    zaloSources: 'Sources:',
     officerAsksIntro: 'An officer of {agency} needs more information for your question {code}:',
 
     procIntro: 'Procedure “{name}” (code {code}) {cite} — the official text is in Vietnamese:',

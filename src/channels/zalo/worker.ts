@@ -1,0 +1,289 @@
+// Answers what the webhook stored in zalo_inbox. A worker claims a batch of rows (FOR UPDATE SKIP
+// LOCKED, so several workers never take the same row), marks them 'working' with a lock that runs
+// out (a crashed worker's rows are taken over once it has), and handles each: a text question goes
+// through the answer pipeline and the reply goes back by the user's message_id, which keeps it in
+// Zalo's free reply window. A failed send is retried with backoff; a user Zalo refuses (-230…) is
+// not. `attempts` doubles as a fencing token: a worker whose lock ran out and was taken over
+// changes nothing and sends nothing more.
+import type { AnswerService } from '../../answer/pipeline.ts';
+import type { Db } from '../../db/index.ts';
+import type { Logger } from '../../http/errors.ts';
+import { t } from '../../messages.ts';
+
+export type ZaloSendResult = { status: 'sent' | 'pending' | 'failed' | 'undeliverable'; detail?: string; retryAfterMs?: number };
+
+/** Sends one text to a citizen; with messageId the send is a reply (free within Zalo's window). */
+export interface ZaloSender {
+  sendText(to: { userId: string; messageId?: string }, text: string): Promise<ZaloSendResult>;
+}
+
+export type ZaloCitation = { n: number; ref: string; url?: string };
+/** Turns an answer and its sources into the messages sent, in order, each within Zalo's limit. */
+export type ZaloFormatter = (answer: string, citations: ZaloCitation[]) => string[];
+
+export interface ZaloWorkerDeps {
+  db: Db;
+  answers: AnswerService;
+  sender: ZaloSender;
+  log: Logger;
+  now: () => Date;
+  /** Rows claimed per run. */
+  batch?: number;
+  /** How long a claimed row stays locked; longer than the slowest answer, or two workers may handle it. */
+  lockMs?: number;
+  format?: ZaloFormatter;
+}
+
+export interface ZaloWorker {
+  /** Claims and handles one batch; returns how many rows it claimed. Never throws. */
+  runOnce(): Promise<number>;
+  /** Polls every intervalMs (and at once after a full batch) until stop(). */
+  start(intervalMs?: number): void;
+  /** Stops polling and waits for the run in progress. */
+  stop(): Promise<void>;
+  /** Runs now instead of at the next poll (the webhook calls it for each new event); a no-op when stopped. */
+  wake(): void;
+}
+
+/** After this many attempts a row is 'failed' and left for an operator. */
+export const MAX_ATTEMPTS = 5;
+export const ZALO_TEXT_LIMIT = 2000;
+const DEFAULT_LOCK_MS = 2 * 60_000;
+const BACKOFF_BASE_MS = 10_000;
+const BACKOFF_MAX_MS = 10 * 60_000;
+
+/** Media a citizen may send instead of text: each gets the "text only, please" reply. */
+const MEDIA_EVENTS = new Set([
+  'user_send_image',
+  'user_send_sticker',
+  'user_send_file',
+  'user_send_gif',
+  'user_send_location',
+  'user_send_video',
+  'user_send_link',
+]);
+
+/** The answer, then its sources, cut into pieces Zalo accepts. A stand-in until split.ts's formatter is wired. */
+export const defaultZaloFormat: ZaloFormatter = (answer, citations) => {
+  const sources = citations.map((c) => `[${c.n}] ${c.ref}${c.url ? ` – ${c.url}` : ''}`);
+  const text = sources.length ? `${answer}\n\n${t('zaloSources')}\n${sources.join('\n')}` : answer;
+  const chars = Array.from(text); // code points, so no surrogate pair is cut in half
+  const parts: string[] = [];
+  for (let i = 0; i < chars.length; i += ZALO_TEXT_LIMIT) parts.push(chars.slice(i, i + ZALO_TEXT_LIMIT).join(''));
+  return parts.length ? parts : [''];
+};
+
+export function backoffMs(attempts: number): number {
+  return Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1), BACKOFF_MAX_MS);
+}
+
+interface InboxRow {
+  event_key: string;
+  event_name: string;
+  user_id: string | null;
+  payload: ZaloPayload;
+  attempts: number;
+  received_at: Date;
+}
+
+interface ZaloPayload {
+  message?: { msg_id?: unknown; text?: unknown };
+  /** What the worker decided to send and how much of it went out, so a retry resends only the rest and never asks twice. */
+  _reply?: { parts: string[]; sent: number };
+}
+
+type Plan =
+  | { kind: 'ignore'; reason: string }
+  | { kind: 'reply'; parts: string[]; note: string | null; persist: boolean };
+
+export function createZaloWorker(deps: ZaloWorkerDeps): ZaloWorker {
+  const batch = deps.batch ?? 10;
+  const lockMs = deps.lockMs ?? DEFAULT_LOCK_MS;
+  const format = deps.format ?? defaultZaloFormat;
+  const iso = (msFromNow = 0) => new Date(deps.now().getTime() + msFromNow).toISOString();
+
+  async function claim(): Promise<InboxRow[]> {
+    const rows = await deps.db.transaction((tx) =>
+      tx.query<InboxRow>(
+        `UPDATE zalo_inbox SET status = 'working', attempts = attempts + 1, locked_until = $2::timestamptz
+         WHERE event_key IN (
+           SELECT event_key FROM zalo_inbox
+           WHERE (status = 'new' AND (locked_until IS NULL OR locked_until <= $1::timestamptz))
+              OR (status = 'working' AND locked_until <= $1::timestamptz)
+           ORDER BY received_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+         RETURNING event_key, event_name, user_id, payload, attempts, received_at`,
+        [iso(), iso(lockMs), batch],
+      ),
+    );
+    return rows.sort((a, b) => new Date(a.received_at).getTime() - new Date(b.received_at).getTime());
+  }
+
+  /** Updates a row this worker still holds; false when its lock was taken over. */
+  async function update(row: InboxRow, set: string, params: unknown[]): Promise<boolean> {
+    const done = await deps.db.query(
+      `UPDATE zalo_inbox SET ${set} WHERE event_key = $1 AND status = 'working' AND attempts = $2 RETURNING 1`,
+      [row.event_key, row.attempts, ...params],
+    );
+    if (!done.length) deps.log('warn', 'zalo inbox row was taken over by another worker', { eventKey: row.event_key });
+    return done.length > 0;
+  }
+
+  const finish = (row: InboxRow, status: 'done' | 'ignored' | 'failed', error: string | null) =>
+    update(row, `status = $3, error = $4, locked_until = NULL, processed_at = $5::timestamptz`, [status, error, iso()]);
+
+  async function retry(row: InboxRow, error: string, retryAfterMs?: number): Promise<void> {
+    if (row.attempts >= MAX_ATTEMPTS) {
+      deps.log('error', 'zalo event failed for good', { eventKey: row.event_key, attempts: row.attempts, error });
+      await finish(row, 'failed', error);
+      return;
+    }
+    const delay = retryAfterMs ?? backoffMs(row.attempts);
+    deps.log('warn', 'zalo event will be retried', { eventKey: row.event_key, attempts: row.attempts, delayMs: delay, error });
+    await update(row, `status = 'new', error = $3, locked_until = $4::timestamptz`, [error, iso(delay)]);
+  }
+
+  async function latestConversation(userId: string): Promise<string | undefined> {
+    const rows = await deps.db.query<{ id: string }>(
+      `SELECT id FROM conversations WHERE channel = 'zalo' AND citizen_ref = $1 ORDER BY updated_at DESC LIMIT 1`,
+      [userId],
+    );
+    return rows[0]?.id;
+  }
+
+  async function plan(row: InboxRow, userId: string): Promise<Plan> {
+    const name = row.event_name;
+    if (name === 'user_send_text') {
+      const text = row.payload.message?.text;
+      const conversationId = await latestConversation(userId);
+      // The pipeline stores citizenRef on the conversation it creates, so the next message finds it.
+      const r = await deps.answers.ask({ question: typeof text === 'string' ? text : '', conversationId, channel: 'zalo', citizenRef: userId });
+      return { kind: 'reply', parts: format(r.answer, r.citations.map((c) => ({ n: c.n, ref: c.ref, ...(c.url ? { url: c.url } : {}) }))), note: null, persist: true };
+    }
+    if (name === 'follow') return { kind: 'reply', parts: [t('zaloWelcome')], note: null, persist: false };
+    if (MEDIA_EVENTS.has(name)) return { kind: 'reply', parts: [t('zaloTextOnly')], note: null, persist: false };
+    // Speech to text is not wired yet: ask the citizen to type instead.
+    if (name === 'user_send_audio') return { kind: 'reply', parts: [t('zaloVoiceNotYet')], note: 'stt_not_configured', persist: false };
+    // oa_* are our own messages echoed back; answering them would talk to ourselves.
+    return { kind: 'ignore', reason: name.startsWith('oa_') ? 'oa_echo' : name === 'unfollow' ? 'unfollow' : 'unhandled_event' };
+  }
+
+  async function handle(row: InboxRow): Promise<void> {
+    if (row.attempts > MAX_ATTEMPTS) {
+      // Only a row whose worker kept dying gets here (failures stop at MAX_ATTEMPTS).
+      await finish(row, 'failed', 'too_many_attempts');
+      return;
+    }
+    if (row.event_name.startsWith('oa_') || !row.user_id) {
+      await finish(row, 'ignored', row.user_id ? 'oa_echo' : 'no_user');
+      return;
+    }
+    const userId = row.user_id;
+    let parts: string[];
+    let sent: number;
+    let note: string | null = null;
+    const saved = row.payload._reply;
+    if (saved) {
+      ({ parts, sent } = saved);
+    } else {
+      const p = await plan(row, userId);
+      if (p.kind === 'ignore') {
+        await finish(row, 'ignored', p.reason);
+        return;
+      }
+      ({ parts, note } = p);
+      sent = 0;
+      // Keep what the pipeline produced before sending: a retry must not ask (and store, and escalate) again.
+      if (p.persist && !(await update(row, `payload = payload || jsonb_build_object('_reply', $3::jsonb)`, [JSON.stringify({ parts, sent: 0 })]))) return;
+    }
+    const msgId = row.payload.message?.msg_id;
+    const to = { userId, ...(typeof msgId === 'string' && msgId ? { messageId: msgId } : {}) };
+    for (let i = sent; i < parts.length; i++) {
+      const r = await deps.sender.sendText(to, parts[i]!);
+      if (r.status === 'undeliverable') {
+        deps.log('warn', 'zalo user cannot be reached', { eventKey: row.event_key, detail: r.detail });
+        await finish(row, 'done', 'undeliverable');
+        return;
+      }
+      if (r.status !== 'sent') {
+        await retry(row, `send_${r.status}${r.detail ? `: ${r.detail}` : ''}`, r.retryAfterMs);
+        return;
+      }
+      if (parts.length > 1 && i < parts.length - 1) {
+        if (!(await update(row, `payload = jsonb_set(payload, '{_reply}', $3::jsonb)`, [JSON.stringify({ parts, sent: i + 1 })]))) return;
+      }
+    }
+    await finish(row, 'done', note);
+  }
+
+  async function runOnce(): Promise<number> {
+    let rows: InboxRow[];
+    try {
+      rows = await claim();
+    } catch (e) {
+      deps.log('error', 'zalo inbox claim failed', { error: String(e) });
+      return 0;
+    }
+    for (const row of rows) {
+      try {
+        await handle(row);
+      } catch (e) {
+        try {
+          await retry(row, `error: ${e instanceof Error ? e.message : String(e)}`);
+        } catch (e2) {
+          // The lock runs out and another run takes the row over.
+          deps.log('error', 'zalo inbox update failed', { eventKey: row.event_key, error: String(e2) });
+        }
+      }
+    }
+    return rows.length;
+  }
+
+  let stopped = true;
+  let interval = 500;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<void> | null = null;
+  let again = false;
+
+  function schedule(ms: number) {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(tick, ms);
+    timer.unref?.();
+  }
+
+  function tick() {
+    if (running) {
+      again = true;
+      return;
+    }
+    clearTimeout(timer);
+    running = (async () => {
+      let n: number;
+      do {
+        again = false;
+        n = await runOnce();
+      } while (!stopped && (again || n >= batch));
+    })().finally(() => {
+      running = null;
+      schedule(interval);
+    });
+  }
+
+  return {
+    runOnce,
+    start(intervalMs = 500) {
+      interval = intervalMs;
+      if (!stopped) return;
+      stopped = false;
+      schedule(0);
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+    wake() {
+      if (!stopped) tick();
+    },
+  };
+}
