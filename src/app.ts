@@ -35,6 +35,8 @@ export interface AppDeps {
   now: () => Date;
   /** The agency queues and the staff console; without them only the citizen-facing API is served. */
   escalation?: { agencies: AgencyDirectory; deliveries: DeliveryService; staff: StaffService };
+  /** Answers stored Zalo events; the webhook wakes it. */
+  zaloWorker?: { wake(): void };
 }
 
 export function createApp(deps: AppDeps) {
@@ -50,7 +52,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', searchRoutes(deps));
   app.route('/', answerRoutes(deps));
   app.route('/', webRoutes(deps));
-  app.route('/', zaloWebhookRoutes({ db: deps.db, config: deps.config, now: deps.now }));
+  app.route('/', zaloWebhookRoutes({ db: deps.db, config: deps.config, now: deps.now, ...(deps.zaloWorker ? { onEvent: () => deps.zaloWorker!.wake() } : {}) }));
   if (deps.escalation) {
     const e = deps.escalation;
     app.route('/', publicTicketRoutes({ db: deps.db, agencies: e.agencies, deliveries: e.deliveries, now: deps.now }));

@@ -8,6 +8,9 @@ import type { Config } from './config/index.ts';
 import { openDb } from './db/index.ts';
 import { createEmbedder } from './embed/index.ts';
 import { attachChatSockets } from './channels/web/ws.ts';
+import { createZaloClient } from './channels/zalo/client.ts';
+import { formatForZalo, splitForZalo } from './channels/zalo/split.ts';
+import { createZaloWorker } from './channels/zalo/worker.ts';
 import type { Server as HttpServer } from 'node:http';
 import { createEscalation } from './escalation/index.ts';
 import { ingestPaths } from './ingest/pipeline.ts';
@@ -39,9 +42,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const lexicon = loadLexicon();
   const searcher = await createConfiguredSearcher(config, db, embedder, lexicon, { memoryIndex: true, log: (msg, fields) => log('info', msg, fields) });
   const now = () => new Date();
-  const escalation = createEscalation(config, { db, embedder, now, log });
+  // Zalo, when the OA is configured: the client (tokens, sending) carries officers' answers too.
+  const z = config.zalo;
+  const zalo = z.appId && z.appSecret && z.oaSecretKey && (z.refreshToken || z.accessToken) ? createZaloClient({ db, config, now, log }) : null;
+  const escalation = createEscalation(config, { db, embedder, now, log, channels: zalo ? [zalo.channel()] : [] });
   const answers = await createConfiguredAnswerService(config, { db, searcher, lexicon, log, now, agencies: escalation.agencies, onTicket: (t) => escalation.onTicket(t) });
-  const app = createApp({ config, db, embedder, searcher, answers, readiness: () => readiness, log, now, escalation });
+  const zaloWorker = zalo
+    ? createZaloWorker({ db, answers, sender: zalo, log, now, format: (answer, citations) => splitForZalo(formatForZalo(answer, citations)) })
+    : null;
+  const app = createApp({ config, db, embedder, searcher, answers, readiness: () => readiness, log, now, escalation, ...(zaloWorker ? { zaloWorker } : {}) });
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
@@ -71,10 +80,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
   }
   await searcher.warmUp?.();
   readiness = { phase: 'ready' };
+  zaloWorker?.start();
 
   return {
     port,
     async close() {
+      zaloWorker?.stop();
       await sockets.close();
       await new Promise<void>((r) => server.close(() => r()));
       await db.close();
