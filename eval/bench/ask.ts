@@ -3,19 +3,13 @@
 // concurrently. Prints p50/p95/p99 latency, requests/s and the status mix.
 //   npm run bench:ask [-- --concurrency 10 --requests 600 --data-dir DIR]
 // The store is built once in DATA DIR (default .data-bench) and reused on later runs.
-import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/config/index.ts';
-import { openDb } from '../../src/db/index.ts';
-import { createLexicalEmbedder } from '../../src/embed/lexical.ts';
-import { loadQuestionSet } from '../../src/eval/sets.ts';
 import { percentile } from '../../src/eval/metrics.ts';
-import { ingestPaths } from '../../src/ingest/pipeline.ts';
-import { loadProjectRegistry } from '../../src/ingest/registry.ts';
-import { storeStats } from '../../src/ingest/stats.ts';
-import { BUNDLED_KNOWLEDGE, startServer } from '../../src/main.node.ts';
+import { startServer } from '../../src/main.node.ts';
+import { benchQuestions, ensureBenchStore, forgetBenchConversations } from './common.ts';
 
 const { values } = parseArgs({
   options: {
@@ -34,27 +28,13 @@ const dataDir = resolve(values['data-dir']!);
 const shared = resolve(fileURLToPath(new URL('../../../shared', import.meta.url)));
 
 // 1. The full corpus, ingested once.
-{
-  const embedder = createLexicalEmbedder();
-  const db = await openDb({ dataDir, databaseUrl: undefined }, embedder.dim);
-  const stats = await storeStats(db);
-  if (stats.units.law_article < 1000 || stats.units.procedure < 1000) {
-    console.error(`Ingesting ${shared}/data and the bundled knowledge into ${dataDir} (once; about two minutes)…`);
-    await ingestPaths({ db, embedder, registry: loadProjectRegistry() }, [`${shared}/data`, ...BUNDLED_KNOWLEDGE]);
-  }
-  await db.close();
-}
+await ensureBenchStore(dataDir, shared);
 
 // 2. Distinct questions: the answer set, ALQAC 2022 and the portal FAQ, in a fixed order.
-const questions: string[] = [];
-for (const file of [fileURLToPath(new URL('../sets/answers-dev.jsonl', import.meta.url)), `${shared}/eval/alqac-2022-questions.json`, `${shared}/eval/dvc-faq.jsonl`]) {
-  if (!existsSync(file)) continue;
-  const set = await loadQuestionSet(file).catch(() => null);
-  if (set) questions.push(...set.questions.filter((q) => !q.history.length).map((q) => q.text));
-}
-if (!questions.length) questions.push(...readFileSync(fileURLToPath(new URL('../sets/answers-dev.jsonl', import.meta.url)), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { text: string }).text));
+const questions = await benchQuestions(shared);
 
 // 3. The service on a free loopback port, embedded defaults.
+const runStarted = new Date();
 const server = await startServer(loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }));
 const url = `http://127.0.0.1:${server.port}/v1/ask`;
 const ask = async (question: string) => {
@@ -89,6 +69,7 @@ await Promise.all(
 );
 const seconds = (performance.now() - started) / 1000;
 await server.close();
+await forgetBenchConversations(dataDir, runStarted);
 
 const rows: [string, string][] = [
   ['corpus', `${shared}/data (+ data/qa, data/gazette)`],

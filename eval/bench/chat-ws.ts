@@ -10,7 +10,6 @@
 // mean; 0 makes every session ask back to back: a burst of sessions × questions asks).
 // The store is built once in DATA DIR (default .data-bench, shared with bench:ask) and reused.
 // Exits 1 if any frame is lost or duplicated or any error occurs.
-import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -19,14 +18,9 @@ import WebSocket from 'ws';
 import type { ServerFrame } from '../../src/channels/web/protocol.ts';
 import { CHAT_PATH } from '../../src/channels/web/ws.ts';
 import { loadConfig } from '../../src/config/index.ts';
-import { openDb } from '../../src/db/index.ts';
-import { createLexicalEmbedder } from '../../src/embed/lexical.ts';
 import { percentile } from '../../src/eval/metrics.ts';
-import { loadQuestionSet } from '../../src/eval/sets.ts';
-import { ingestPaths } from '../../src/ingest/pipeline.ts';
-import { loadProjectRegistry } from '../../src/ingest/registry.ts';
-import { storeStats } from '../../src/ingest/stats.ts';
-import { BUNDLED_KNOWLEDGE, startServer } from '../../src/main.node.ts';
+import { startServer } from '../../src/main.node.ts';
+import { benchQuestions, ensureBenchStore, forgetBenchConversations } from './common.ts';
 
 /** An ask gets this long to finish before it counts as lost; the run as a whole, a multiple of it. */
 const ASK_TIMEOUT_MS = 120_000;
@@ -211,28 +205,13 @@ async function main(): Promise<void> {
   const shared = resolve(fileURLToPath(new URL('../../../shared', import.meta.url)));
 
   // 1. The full corpus, ingested once (as bench:ask does, into the same directory).
-  {
-    const embedder = createLexicalEmbedder();
-    const db = await openDb({ dataDir, databaseUrl: undefined }, embedder.dim);
-    const stats = await storeStats(db);
-    if (stats.units.law_article < 1000 || stats.units.procedure < 1000) {
-      console.error(`Ingesting ${shared}/data and the bundled knowledge into ${dataDir} (once; about two minutes)…`);
-      await ingestPaths({ db, embedder, registry: loadProjectRegistry() }, [`${shared}/data`, ...BUNDLED_KNOWLEDGE]);
-    }
-    await db.close();
-  }
-
-  // 2. Distinct questions: the answer set, ALQAC 2022 and the portal FAQ, as in bench:ask.
-  const questions: string[] = [];
-  for (const file of [fileURLToPath(new URL('../sets/answers-dev.jsonl', import.meta.url)), `${shared}/eval/alqac-2022-questions.json`, `${shared}/eval/dvc-faq.jsonl`]) {
-    if (!existsSync(file)) continue;
-    const set = await loadQuestionSet(file).catch(() => null);
-    if (set) questions.push(...set.questions.filter((q) => !q.history.length).map((q) => q.text));
-  }
-  if (!questions.length) questions.push(...readFileSync(fileURLToPath(new URL('../sets/answers-dev.jsonl', import.meta.url)), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { text: string }).text));
+  await ensureBenchStore(dataDir, shared);
+  // 2. Distinct questions, as in bench:ask.
+  const questions = await benchQuestions(shared);
   const distinct = [...new Set(questions)];
 
   // 3. The service on a free loopback port, embedded defaults; startServer attaches the chat sockets.
+  const runStarted = new Date();
   const server = await startServer(loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }));
   const url = `ws://127.0.0.1:${server.port}${CHAT_PATH}`;
 
@@ -257,6 +236,7 @@ async function main(): Promise<void> {
   clearTimeout(runTimer);
   await worker.terminate();
   await server.close();
+  await forgetBenchConversations(dataDir, runStarted);
   if (typeof result === 'string') {
     console.error(result);
     process.exit(1);
