@@ -3,15 +3,14 @@
 // form, finds the ticket in the queue, claims it and sends an answer; the citizen's page, never
 // reloaded, shows the answer by its own polling. Also: no session, or an expired one, sends the
 // browser back to the login page. Screenshots of the key steps go to test/artifacts/browser/.
+import { CHROMIUM, launchChromium, MISSING } from '../support/browser.ts';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, STAFF, startStaffApp, type StaffApp } from '../support/staff.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const MISSING = `Chromium not found at ${CHROMIUM}: this browser test needs Debian's Chromium. Install it with \`apt-get install chromium\` (as root), then run the tests again.`;
 const SHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'artifacts', 'browser');
 
 const QUESTION = 'công an xã cho hỏi đăng ký tạm trú cho sinh viên thuê phòng trọ cần giấy tờ gì';
@@ -49,11 +48,7 @@ describe('staff console in a real browser', () => {
     mkdirSync(SHOTS, { recursive: true });
     [app, browser] = await Promise.all([
       startStaffApp(),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-        timeout: 60_000,
-      }),
+      launchChromium(),
     ]);
   }, 180_000);
 

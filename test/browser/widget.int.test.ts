@@ -5,18 +5,17 @@
 // the answer appears live; axe finds nothing serious in Vietnamese or English; on a 360 px phone
 // with WebSockets blocked the widget still answers over plain HTTP. Screenshots go to
 // test/artifacts/browser/widget-*.png.
+import { CHROMIUM, launchChromium, MISSING } from '../support/browser.ts';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page, type WebSocket as PwSocket } from 'playwright-core';
+import type { Browser, BrowserContext, Page, WebSocket as PwSocket } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachChatSockets, type ChatSockets } from '../../src/channels/web/ws.ts';
 import { startStaffApp, type StaffApp } from '../support/staff.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const MISSING = `Chromium not found at ${CHROMIUM}: this browser test needs Debian's Chromium. Install it with \`apt-get install chromium\` (as root), then run the tests again.`;
 const SHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'artifacts', 'browser');
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const STORE_KEY = 'hoidap:demo-tinh';
@@ -145,11 +144,7 @@ describe('chat widget in a real browser', () => {
     mkdirSync(SHOTS, { recursive: true });
     [app, browser] = await Promise.all([
       startStaffApp(),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-        timeout: 60_000,
-      }),
+      launchChromium(),
     ]);
     if (!app.server || !app.answers) throw new Error('startStaffApp must expose its http server and answer service');
     chat = attachChatSockets(app.server, { db: app.fx.db, answers: app.answers, deliveries: app.escalation.deliveries, log: () => {} });

@@ -39,15 +39,9 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
-export interface Citation {
-  n: number;
-  sourceId: string;
-  kind: string;
-  title: string;
-  ref: string;
-  url?: string;
-  quote: string;
-}
+// The answer's citation, as /v1/ask returns it (a type only: the widget bundles no server code).
+export type { Citation } from '../../answer/types.ts';
+import type { Citation } from '../../answer/types.ts';
 
 export type ServerFrame =
   | { type: 'ready'; conversationId: string | null; resumed: boolean }
