@@ -19,16 +19,15 @@
 // electric-sql/pglite#1046 (see also #977). The repaired queue also keeps a connection's
 // extended-protocol exchange together until its Sync, as separate PostgreSQL backends would.
 import { randomUUID } from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import type { PGlite } from '@electric-sql/pglite';
+import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/index.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { openPg } from '../../src/db/pg.ts';
 import { claimNext, type Actor, type Priority } from '../../src/escalation/queue.ts';
 import { newTicketCode } from '../../src/escalation/tickets.ts';
-import { freePort, type SocketServer } from '../support/db.ts';
+import { startPgliteServer, type SocketServer } from '../support/db.ts';
 
 const AGENCY = 'cong-an-xa';
 const OTHER = 'tu-phap-xa';
@@ -100,22 +99,8 @@ function repairQueue(server: PGLiteSocketServer) {
   };
 }
 
-/** Like test/support/db.ts startPgliteServer, with the repaired queue. */
-async function startServer(maxConnections: number): Promise<SocketServer> {
-  const pg = new PGlite({ extensions: { vector } });
-  await pg.waitReady;
-  const port = await freePort();
-  const server = new PGLiteSocketServer({ db: pg, host: '127.0.0.1', port, maxConnections });
-  repairQueue(server);
-  await server.start();
-  return {
-    url: `postgres://postgres:test@127.0.0.1:${port}/postgres`,
-    async stop() {
-      await server.stop();
-      await pg.close();
-    },
-  };
-}
+/** test/support/db.ts startPgliteServer, with the repaired queue. */
+const startServer = (maxConnections: number): Promise<SocketServer> => startPgliteServer(maxConnections, repairQueue);
 
 /** Resolves when p does, or after ms regardless (so a broken run fails fast instead of hanging its hooks). */
 const within = (p: Promise<unknown>, ms: number) => Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, ms).unref())]);

@@ -30,11 +30,12 @@ export interface SocketServer {
 }
 
 /** A PGlite (with pgvector) behind the PostgreSQL wire protocol on 127.0.0.1. */
-export async function startPgliteServer(maxConnections = 8): Promise<SocketServer> {
+export async function startPgliteServer(maxConnections = 8, prepare?: (server: PGLiteSocketServer) => void): Promise<SocketServer> {
   const pg = new PGlite({ extensions: { vector } });
   await pg.waitReady;
   const port = await freePort();
   const server = new PGLiteSocketServer({ db: pg, host: '127.0.0.1', port, maxConnections });
+  prepare?.(server);
   await server.start();
   return {
     url: `postgres://postgres:test@127.0.0.1:${port}/postgres`,
