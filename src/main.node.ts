@@ -5,8 +5,8 @@ import { createConfiguredAnswerService } from './answer/index.ts';
 import { createApp, type Readiness } from './app.ts';
 import { progressReporter } from './cli/progress.ts';
 import type { Config } from './config/index.ts';
-import { openDb } from './db/index.ts';
-import { createEmbedder } from './embed/index.ts';
+import { openDb, type Db } from './db/index.ts';
+import { createEmbedder, type Embedder } from './embed/index.ts';
 import { attachChatSockets } from './channels/web/ws.ts';
 import { createZaloClient } from './channels/zalo/client.ts';
 import { formatForZalo, splitForZalo } from './channels/zalo/split.ts';
@@ -17,8 +17,8 @@ import { ingestPaths } from './ingest/pipeline.ts';
 import { loadProjectRegistry } from './ingest/registry.ts';
 import { storeStats } from './ingest/stats.ts';
 import { createLogger } from './log.ts';
-import { createConfiguredSearcher } from './retrieval/search.ts';
-import { loadLexicon } from './text/lexicon.ts';
+import { createConfiguredSearcher, type Searcher } from './retrieval/search.ts';
+import { loadLexicon, type Lexicon } from './text/lexicon.ts';
 
 export const PROJECT_DATA_DIR = fileURLToPath(new URL('../data/', import.meta.url));
 /** The parts of data/ that are knowledge (the rest are lexicons and the routing table). */
@@ -34,6 +34,62 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Zalo is on when the OA's keys and a token are configured. */
+export function zaloConfigured(config: Config): boolean {
+  const z = config.zalo;
+  return Boolean(z.appId && z.appSecret && z.oaSecretKey && (z.refreshToken || z.accessToken));
+}
+
+/** The answer and escalation services, and Zalo's client and inbox worker when the OA is configured. */
+async function createServices(
+  config: Config,
+  deps: { db: Db; embedder: Embedder; searcher: Searcher; lexicon: Lexicon; log: ReturnType<typeof createLogger>; now: () => Date },
+) {
+  const { db, embedder, searcher, lexicon, log, now } = deps;
+  // The Zalo client (tokens, sending) carries officers' answers as well as the worker's replies.
+  const zalo = zaloConfigured(config) ? createZaloClient({ db, config, now, log }) : null;
+  const escalation = createEscalation(config, { db, embedder, now, log, channels: zalo ? [zalo.channel()] : [] });
+  const answers = await createConfiguredAnswerService(config, { db, searcher, lexicon, log, now, agencies: escalation.agencies, onTicket: (t) => escalation.onTicket(t) });
+  const zaloWorker = zalo
+    ? createZaloWorker({
+        db,
+        answers,
+        sender: zalo,
+        log,
+        now,
+        lockMs: config.zalo.workerLockMs,
+        format: (answer, citations) => splitForZalo(formatForZalo(answer, citations)),
+        retryDeliveries: () => escalation.deliveries.retryDue(),
+      })
+    : null;
+  return { escalation, answers, zaloWorker };
+}
+
+/**
+ * The Zalo inbox worker alone, beside one or more `hoidap serve` processes that share DATABASE_URL
+ * (those can run with ZALO_WORKER=off). The embedded database belongs to one process, so it is refused.
+ */
+export async function startZaloWorker(config: Config): Promise<{ close(): Promise<void> }> {
+  if (!config.databaseUrl) throw new StartupError('hoidap worker needs DATABASE_URL: the embedded database can only be used by one process, and `hoidap serve` already runs the worker itself.');
+  if (!zaloConfigured(config)) throw new StartupError('hoidap worker needs the Zalo OA configured: ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET_KEY and ZALO_REFRESH_TOKEN (or ZALO_ACCESS_TOKEN).');
+  const log = createLogger(config.logLevel);
+  const embedder = await createEmbedder(config);
+  const db = await openDb(config, embedder.dim);
+  const lexicon = loadLexicon();
+  const searcher = await createConfiguredSearcher(config, db, embedder, lexicon, { memoryIndex: true, log: (msg, fields) => log('info', msg, fields) });
+  await searcher.warmUp?.();
+  const now = () => new Date();
+  const { zaloWorker } = await createServices(config, { db, embedder, searcher, lexicon, log, now });
+  zaloWorker!.start();
+  log('info', 'zalo worker started', { driver: db.driver });
+  return {
+    async close() {
+      await zaloWorker!.stop();
+      await db.close();
+    },
+  };
+}
+
 export async function startServer(config: Config): Promise<RunningServer> {
   const log = createLogger(config.logLevel);
   const embedder = await createEmbedder(config);
@@ -42,14 +98,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const lexicon = loadLexicon();
   const searcher = await createConfiguredSearcher(config, db, embedder, lexicon, { memoryIndex: true, log: (msg, fields) => log('info', msg, fields) });
   const now = () => new Date();
-  // Zalo, when the OA is configured: the client (tokens, sending) carries officers' answers too.
-  const z = config.zalo;
-  const zalo = z.appId && z.appSecret && z.oaSecretKey && (z.refreshToken || z.accessToken) ? createZaloClient({ db, config, now, log }) : null;
-  const escalation = createEscalation(config, { db, embedder, now, log, channels: zalo ? [zalo.channel()] : [] });
-  const answers = await createConfiguredAnswerService(config, { db, searcher, lexicon, log, now, agencies: escalation.agencies, onTicket: (t) => escalation.onTicket(t) });
-  const zaloWorker = zalo
-    ? createZaloWorker({ db, answers, sender: zalo, log, now, format: (answer, citations) => splitForZalo(formatForZalo(answer, citations)) })
-    : null;
+  const { escalation, answers, zaloWorker } = await createServices(config, { db, embedder, searcher, lexicon, log, now });
+  const runWorker = config.zalo.worker ? zaloWorker : null;
   const app = createApp({ config, db, embedder, searcher, answers, readiness: () => readiness, log, now, escalation, ...(zaloWorker ? { zaloWorker } : {}) });
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
@@ -80,12 +130,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
   }
   await searcher.warmUp?.();
   readiness = { phase: 'ready' };
-  zaloWorker?.start();
+  runWorker?.start();
 
   return {
     port,
     async close() {
-      zaloWorker?.stop();
+      await runWorker?.stop();
       await sockets.close();
       await new Promise<void>((r) => server.close(() => r()));
       await db.close();

@@ -22,6 +22,7 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3 } as const;
 
 const USAGE = `Cách dùng / usage:
   hoidap serve                                   start the HTTP service (PORT, default 8787)
+  hoidap worker                                  the Zalo inbox worker alone (needs DATABASE_URL)
   hoidap ingest <path…> [--kind K] [--json]      ingest files or folders (K: ${INGEST_KINDS.join('|')})
   hoidap stats [--json]                          what the store holds
   hoidap search "<query>" [--k 10] [--kind K,…] [--json]
@@ -287,6 +288,21 @@ async function cmdServe(args: string[], config: Config): Promise<number> {
   return EXIT.ok;
 }
 
+async function cmdWorker(args: string[], config: Config): Promise<number> {
+  const { values } = parse(args, {});
+  if (values.help) return usage();
+  const { startZaloWorker } = await import('../main.node.ts');
+  const worker = await startZaloWorker(config);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      void worker.close().finally(resolve);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return EXIT.ok;
+}
+
 function usage(code: number = EXIT.ok): number {
   (code === EXIT.ok ? process.stdout : process.stderr).write(`${USAGE}\n`);
   return code;
@@ -296,7 +312,7 @@ export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') return usage(cmd ? EXIT.ok : EXIT.usage);
-    const commands: Record<string, (a: string[], c: Config) => Promise<number>> = { serve: cmdServe, ingest: cmdIngest, stats: cmdStats, search: cmdSearch, ask: cmdAsk, eval: cmdEval, staff: cmdStaff };
+    const commands: Record<string, (a: string[], c: Config) => Promise<number>> = { serve: cmdServe, worker: cmdWorker, ingest: cmdIngest, stats: cmdStats, search: cmdSearch, ask: cmdAsk, eval: cmdEval, staff: cmdStaff };
     const run = commands[cmd];
     if (!run) throw new UsageError(`unknown command "${cmd}"`);
     return await run(rest, loadConfig());

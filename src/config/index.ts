@@ -53,6 +53,11 @@ const schema = z.object({
   ZALO_REFRESH_TOKEN: optionalString,
   ZALO_API_BASE_URL: z.preprocess(emptyAsUndefined, httpUrlOr('https://openapi.zalo.me')),
   ZALO_OAUTH_BASE_URL: z.preprocess(emptyAsUndefined, httpUrlOr('https://oauth.zaloapp.com')),
+  ZALO_WORKER: z.preprocess(emptyAsUndefined, z.enum(['on', 'off'], { message: 'must be on or off' }).default('on')),
+  ZALO_WORKER_LOCK_SECONDS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int('must be a whole number').min(5, 'must be at least 5').max(3600, 'must be at most 3600').default(120),
+  ),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
   AGENCY_WEBHOOK_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
   PUBLIC_URL: z.preprocess(emptyAsUndefined, httpUrl()),
@@ -88,6 +93,10 @@ export interface Config {
     refreshToken: string | undefined;
     apiBaseUrl: string;
     oauthBaseUrl: string;
+    /** Whether `hoidap serve` runs the inbox worker itself (ZALO_WORKER, default on). */
+    worker: boolean;
+    /** How long a claimed inbox row stays locked: after a worker dies, its rows wait this long for another. */
+    workerLockMs: number;
   };
   logLevel: Env['LOG_LEVEL'];
   /** Signs new-ticket notifications to agencies' notifyUrl (HMAC-SHA256). */
@@ -141,6 +150,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       refreshToken: e.ZALO_REFRESH_TOKEN,
       apiBaseUrl: e.ZALO_API_BASE_URL,
       oauthBaseUrl: e.ZALO_OAUTH_BASE_URL,
+      worker: e.ZALO_WORKER === 'on',
+      workerLockMs: e.ZALO_WORKER_LOCK_SECONDS * 1000,
     },
     logLevel: e.LOG_LEVEL,
   };

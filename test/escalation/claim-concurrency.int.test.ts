@@ -19,8 +19,6 @@
 // electric-sql/pglite#1046 (see also #977). The repaired queue also keeps a connection's
 // extended-protocol exchange together until its Sync, as separate PostgreSQL backends would.
 import { randomUUID } from 'node:crypto';
-import type { PGlite } from '@electric-sql/pglite';
-import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/index.ts';
 import { migrate } from '../../src/db/migrate.ts';
@@ -28,6 +26,7 @@ import { openPg } from '../../src/db/pg.ts';
 import { claimNext, type Actor, type Priority } from '../../src/escalation/queue.ts';
 import { newTicketCode } from '../../src/escalation/tickets.ts';
 import { startPgliteServer, type SocketServer } from '../support/db.ts';
+import { repairQueue } from '../support/pglite-queue.ts';
 
 const AGENCY = 'cong-an-xa';
 const OTHER = 'tu-phap-xa';
@@ -37,67 +36,6 @@ const CLAIMERS = 16;
 const POOL = 16;
 /** PGlite's socket server runs one transaction at a time (see the top of the file). */
 const SERIALISING_BACKEND = true;
-
-interface QueuedMessage {
-  handlerId: number;
-  message: Uint8Array;
-  resolve(bytes: number): void;
-  reject(e: unknown): void;
-  onData(data: Uint8Array): void;
-}
-/** pglite-socket's QueryQueueManager, as far as the repair needs it (private in its typings). */
-interface QueueInternals {
-  queue: QueuedMessage[];
-  processing: boolean;
-  lastHandlerId: number | null;
-  db: PGlite;
-  processQueue(): Promise<void>;
-  clearQueueForHandler(handlerId: number): void;
-}
-
-// Frontend messages of an extended-protocol exchange that leave it open (Parse, Bind, Describe,
-// Execute, Close, Flush), and those that end an exchange (Sync, simple Query, Terminate).
-const OPENS = new Set(['P', 'B', 'D', 'E', 'C', 'H'].map((c) => c.charCodeAt(0)));
-const ENDS = new Set(['S', 'Q', 'X'].map((c) => c.charCodeAt(0)));
-
-/** The queue of electric-sql/pglite#1046, repaired: a connection keeps the backend from its first extended-protocol message to its Sync (and through a transaction, as before); an error fails that message only. */
-function repairQueue(server: PGLiteSocketServer) {
-  const q = (server as unknown as { queryQueue?: QueueInternals }).queryQueue;
-  if (!q || !Array.isArray(q.queue) || typeof q.processQueue !== 'function' || typeof q.clearQueueForHandler !== 'function') {
-    throw new Error('pglite-socket internals changed: check whether electric-sql/pglite#1046 is fixed and drop repairQueue');
-  }
-  let holder: number | null = null;
-  const clear = q.clearQueueForHandler.bind(q);
-  q.clearQueueForHandler = (handlerId) => {
-    if (holder === handlerId) holder = null;
-    clear(handlerId);
-  };
-  q.processQueue = async function (this: QueueInternals) {
-    if (this.processing) return;
-    this.processing = true;
-    try {
-      while (this.queue.length > 0) {
-        const owner = holder ?? (this.db.isInTransaction() ? this.lastHandlerId : null);
-        const at = owner === null ? 0 : this.queue.findIndex((m) => m.handlerId === owner);
-        if (at === -1) break; // the owner's next message is not here yet; its arrival restarts the queue
-        const m = this.queue.splice(at, 1)[0]!;
-        const type = m.message[0]!;
-        if (OPENS.has(type)) holder = m.handlerId;
-        else if (ENDS.has(type) && holder === m.handlerId) holder = null;
-        this.lastHandlerId = m.handlerId;
-        let bytes = 0;
-        try {
-          await this.db.runExclusive(() => this.db.execProtocolRawStream(m.message, { onRawData: (d) => ((bytes += d.length), m.onData(d)) }));
-          m.resolve(bytes);
-        } catch (e) {
-          m.reject(e);
-        }
-      }
-    } finally {
-      this.processing = false;
-    }
-  };
-}
 
 /** test/support/db.ts startPgliteServer, with the repaired queue. */
 const startServer = (maxConnections: number): Promise<SocketServer> => startPgliteServer(maxConnections, repairQueue);

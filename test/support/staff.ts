@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config/index.ts';
 import { createEscalation, type Escalation } from '../../src/escalation/index.ts';
 import type { AgencyDirectory } from '../../src/escalation/agencies.ts';
 import type { OutboundChannel } from '../../src/escalation/delivery.ts';
+import type { Db } from '../../src/db/index.ts';
 import { addStaff } from '../../src/staff/auth.ts';
 import type { AnswerService } from '../../src/answer/pipeline.ts';
 import type { AskResponse } from '../../src/answer/types.ts';
@@ -51,12 +52,17 @@ export interface StaffApp {
   close(): Promise<void>;
 }
 
-export async function startStaffApp(driver: Driver = 'pglite', opts: { fetch?: typeof fetch; agencies?: AgencyDirectory; channels?: OutboundChannel[] } = {}): Promise<StaffApp> {
+export async function startStaffApp(
+  driver: Driver = 'pglite',
+  /** channels: the outbound channels, or a function making them over the app's database and clock (a real Zalo client). */
+  opts: { fetch?: typeof fetch; agencies?: AgencyDirectory; channels?: OutboundChannel[] | ((db: Db, now: () => Date) => OutboundChannel[]) } = {},
+): Promise<StaffApp> {
   const fx = await answerFixture(driver);
   const clock = { now: new Date() };
   const now = () => clock.now;
   const log = () => {};
-  const escalation = createEscalation({ agencyWebhookSecret: 'test-secret-0123456789', publicUrl: undefined }, { db: fx.db, embedder: fx.embedder, now, log, ...(opts.fetch ? { fetch: opts.fetch } : {}), ...(opts.agencies ? { agencies: opts.agencies } : {}), ...(opts.channels ? { channels: opts.channels } : {}) });
+  const channels = typeof opts.channels === 'function' ? opts.channels(fx.db, now) : opts.channels;
+  const escalation = createEscalation({ agencyWebhookSecret: 'test-secret-0123456789', publicUrl: undefined }, { db: fx.db, embedder: fx.embedder, now, log, ...(opts.fetch ? { fetch: opts.fetch } : {}), ...(opts.agencies ? { agencies: opts.agencies } : {}), ...(channels ? { channels } : {}) });
   const answers = fx.service({ now, onTicket: (t) => escalation.onTicket(t) });
   const app = createApp({ config: loadConfig({ LOG_LEVEL: 'silent' }), db: fx.db, embedder: fx.embedder, searcher: fx.searcher, answers, readiness: () => ({ phase: 'ready' }), log, now, escalation });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {

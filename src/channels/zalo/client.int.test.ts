@@ -5,6 +5,8 @@ import { DRIVERS, openTestDb, type TestDb } from '../../../test/support/db.ts';
 import { loadConfig } from '../../config/index.ts';
 import type { Db } from '../../db/index.ts';
 import { createZaloClient, RATE_LIMIT_BACKOFF_MS, ZaloAuthError } from './client.ts';
+import { splitForZalo } from './split.ts';
+import { planReply } from './window.ts';
 
 const API = 'https://zalo-api.test';
 const OAUTH = 'https://zalo-oauth.test';
@@ -34,6 +36,10 @@ const zalo = {
   apiCalls: [] as { accessToken: string | null; contentType: string | null; raw: string }[],
   /** Replies to the next API calls, in order, instead of the default behaviour. */
   apiScript: [] as (() => Response | Promise<Response>)[],
+  /** The conversation history GET v2.0/oa/conversation serves, newest first; a function to script a reply. */
+  history: [] as { from_id: string; to_id: string; message: string; time: number; type: string }[],
+  historyReply: null as null | (() => Response),
+  historyCalls: [] as { accessToken: string | null; data: Record<string, unknown> }[],
   reset() {
     this.validAccess = new Set(['AT-0']);
     this.validRefresh = new Set(['RT-0']);
@@ -43,6 +49,9 @@ const zalo = {
     this.oauthCalls = [];
     this.apiCalls = [];
     this.apiScript = [];
+    this.history = [];
+    this.historyReply = null;
+    this.historyCalls = [];
   },
 };
 
@@ -71,7 +80,18 @@ const server = setupServer(
     const id = `90000000000000000${String(zalo.apiCalls.length).padStart(2, '0')}`;
     return new HttpResponse(`{"data":{"message_id":${id},"user_id":"${USER}"},"error":0,"message":"Success"}`, { headers: { 'content-type': 'application/json' } });
   }),
+  http.get(`${API}/v2.0/oa/conversation`, ({ request }) => {
+    const data = JSON.parse(new URL(request.url).searchParams.get('data') ?? '{}') as { user_id?: string; offset?: number; count?: number };
+    const accessToken = request.headers.get('access_token');
+    zalo.historyCalls.push({ accessToken, data });
+    if (zalo.historyReply) return zalo.historyReply();
+    if (!accessToken || !zalo.validAccess.has(accessToken)) return HttpResponse.json({ error: -216, message: 'Access token is invalid' });
+    const page = zalo.history.filter((m) => m.from_id === data.user_id || m.to_id === data.user_id).slice(data.offset ?? 0, (data.offset ?? 0) + Math.min(data.count ?? 10, 10));
+    return HttpResponse.json({ error: 0, message: 'Success', data: page.map((m, i) => ({ src: m.from_id === OA_ID ? 0 : 1, message_id: `h${i}`, ...m })) });
+  }),
 );
+
+const OA_ID = '2233445566778899001';
 
 const zaloError = (error: number, message: string) => () => HttpResponse.json({ error, message });
 const texts = () => zalo.apiCalls.map((c) => (JSON.parse(c.raw) as { message: { text: string } }).message.text);
@@ -91,7 +111,18 @@ describe('the Zalo OA client (mocked Zalo, embedded database)', () => {
     zalo.reset();
     now = T0;
     await t.db.query('DELETE FROM zalo_tokens');
+    await t.db.query('DELETE FROM zalo_inbox');
+    await t.db.query('DELETE FROM zalo_sent');
   });
+  /** The citizen wrote to the OA `ago` ms before now. */
+  const wrote = (ago: number, msgId = 'citizen-msg-1') =>
+    t.db.query(`INSERT INTO zalo_inbox (event_key, event_name, user_id, payload, status, received_at) VALUES ($1, 'user_send_text', $2, $3, 'done', $4)`, [
+      msgId,
+      USER,
+      JSON.stringify({ event_name: 'user_send_text', message: { msg_id: msgId, text: 'hỏi' } }),
+      new Date(now.getTime() - ago),
+    ]);
+  const H = 3_600_000;
   afterEach(() => server.resetHandlers());
   afterAll(async () => {
     server.close();
@@ -121,11 +152,14 @@ describe('the Zalo OA client (mocked Zalo, embedded database)', () => {
     const paragraphs = Array.from({ length: 5 }, (_, i) => `Đoạn ${i + 1}: ${'Hồ sơ đăng ký tạm trú gồm tờ khai và giấy tờ chứng minh chỗ ở hợp pháp [1]. '.repeat(8).trim()}`);
     const text = paragraphs.join('\n\n');
     expect(text.length).toBeGreaterThan(2000);
+    await wrote(3 * H);
     const r = await client().channel().send({ deliveryId: 7, ticketCode: 'HD-1', conversationId: 'c1', channel: 'zalo', recipient: USER, text });
-    expect(r.status).toBe('sent');
+    expect(r).toMatchObject({ status: 'sent', detail: 'reply', partsSent: zalo.apiCalls.length });
     expect(zalo.apiCalls.length).toBeGreaterThan(1);
-    expect(r.detail).toBe(zalo.apiCalls.map((_, i) => `90000000000000000${String(i + 1).padStart(2, '0')}`).join(','));
-    for (const c of zalo.apiCalls) expect(JSON.parse(c.raw).recipient).toEqual({ user_id: USER });
+    for (const c of zalo.apiCalls) expect(JSON.parse(c.raw).recipient).toEqual({ message_id: 'citizen-msg-1' });
+    // Every part is counted against the citizen's free replies, with Zalo's id of the message, all digits kept.
+    const sent = await t.db.query<{ mode: string; reply_to: string; message_id: string }>('SELECT mode, reply_to, message_id FROM zalo_sent ORDER BY id');
+    expect(sent).toEqual(zalo.apiCalls.map((_, i) => ({ mode: 'reply', reply_to: 'citizen-msg-1', message_id: `90000000000000000${String(i + 1).padStart(2, '0')}` })));
     expect(texts().every((p) => p.length <= 2000)).toBe(true);
     expect(texts().join('\n\n')).toBe(text);
   });
@@ -133,6 +167,7 @@ describe('the Zalo OA client (mocked Zalo, embedded database)', () => {
   it('stops a split message at the first part that fails and says how far it got', async () => {
     const text = `${'Câu một [1]. '.repeat(200).trim()}\n\n${'Câu hai [2]. '.repeat(200).trim()}\n\n${'Câu ba. '.repeat(100).trim()}`;
     zalo.apiScript = [() => HttpResponse.json({ error: 0, message: 'Success', data: { message_id: 'm1' } }), zaloError(-230, 'User has not interacted with the OA in the past 7 days')];
+    await wrote(H);
     const r = await client().channel().send({ deliveryId: 8, ticketCode: null, conversationId: 'c1', channel: 'zalo', recipient: USER, text });
     expect(r).toMatchObject({ status: 'undeliverable', partsSent: 1 });
     expect(zalo.apiCalls).toHaveLength(2);
@@ -194,7 +229,8 @@ describe('the Zalo OA client (mocked Zalo, embedded database)', () => {
     zalo.apiScript = [() => HttpResponse.error()];
     expect((await client().sendText({ userId: USER }, 'x')).status).toBe('failed');
     zalo.apiScript = [async () => (await delay(1000), HttpResponse.json({ error: 0, data: { message_id: 'late' } }))];
-    expect(await client({ timeoutMs: 50 }).sendText({ userId: USER }, 'x')).toEqual({ status: 'failed', detail: 'timeout' });
+    // A timeout may have reached Zalo: the caller must check before sending again.
+    expect(await client({ timeoutMs: 50 }).sendText({ userId: USER }, 'x')).toEqual({ status: 'failed', detail: 'timeout', uncertain: true });
   });
 
   it('makes exactly one OAuth call for concurrent sends that all need a refresh', async () => {
@@ -258,8 +294,126 @@ describe('the Zalo OA client (mocked Zalo, embedded database)', () => {
   it('refuses to work without tokens, with a clear error', async () => {
     const bare = createZaloClient({ db: t.db, config: loadConfig({ ZALO_API_BASE_URL: API, ZALO_OAUTH_BASE_URL: OAUTH }), now: () => now, log: silent });
     await expect(bare.accessToken()).rejects.toThrow(/ZALO_REFRESH_TOKEN/);
+    await wrote(H);
     expect(await bare.channel().send({ deliveryId: 1, ticketCode: null, conversationId: 'c', channel: 'zalo', recipient: USER, text: 'x' })).toMatchObject({ status: 'failed' });
     expect(await bare.channel().send({ deliveryId: 1, ticketCode: null, conversationId: 'c', channel: 'zalo', recipient: null, text: 'x' })).toMatchObject({ status: 'undeliverable' });
+  });
+});
+
+describe('the reply-window planner and the conversation history (mocked Zalo, embedded database)', () => {
+  let t: TestDb;
+  let now = T0;
+  const H = 3_600_000;
+  const client = () => createZaloClient({ db: t.db, config, now: () => now, log: silent });
+  const wrote = (ago: number, msgId = 'citizen-msg-1', event = 'user_send_text') =>
+    t.db.query(`INSERT INTO zalo_inbox (event_key, event_name, user_id, payload, status, received_at) VALUES ($1, $2, $3, $4, 'done', $5)`, [
+      msgId,
+      event,
+      USER,
+      JSON.stringify({ event_name: event, message: { msg_id: msgId } }),
+      new Date(now.getTime() - ago),
+    ]);
+  const officer = (text = 'Cán bộ trả lời: hồ sơ của bạn đã đủ.') => ({ deliveryId: 1, ticketCode: 'HD-2', conversationId: 'c', channel: 'zalo', recipient: USER, text });
+  const recipients = () => zalo.apiCalls.map((c) => (JSON.parse(c.raw) as { recipient: unknown }).recipient);
+
+  beforeAll(async () => {
+    server.listen({ onUnhandledRequest: 'error' });
+    t = await openTestDb('pglite');
+  }, 60_000);
+  beforeEach(async () => {
+    zalo.reset();
+    now = T0;
+    for (const table of ['zalo_tokens', 'zalo_inbox', 'zalo_sent']) await t.db.query(`DELETE FROM ${table}`);
+  });
+  afterAll(async () => {
+    server.close();
+    await t?.close();
+  });
+
+  it('answers as a free reply to the citizen\'s latest message within 48 hours', async () => {
+    await wrote(30 * H, 'older');
+    await wrote(47 * H - 30 * H + 1, 'latest'); // 17 h ago
+    expect(await planReply(t.db, USER, now)).toMatchObject({ mode: 'reply', messageId: 'latest', freeLeft: 8 });
+    expect(await client().channel().send(officer())).toMatchObject({ status: 'sent', detail: 'reply' });
+    expect(recipients()).toEqual([{ message_id: 'latest' }]);
+  });
+
+  it('falls back to a customer-service message by user id after 48 hours, and says why', async () => {
+    await wrote(49 * H);
+    expect(await planReply(t.db, USER, now)).toMatchObject({ mode: 'cs', reason: 'free_window_over' });
+    expect(await client().channel().send(officer())).toMatchObject({ status: 'sent', detail: 'cs: free_window_over' });
+    expect(recipients()).toEqual([{ user_id: USER }]);
+    expect((await t.db.query<{ mode: string }>('SELECT mode FROM zalo_sent'))[0]?.mode).toBe('cs');
+  });
+
+  it('counts the eight free replies per citizen message, including parts already sent', async () => {
+    await wrote(H);
+    const c = client();
+    for (let i = 0; i < 7; i++) await c.sendText({ userId: USER, messageId: 'citizen-msg-1' }, `phần ${i}`);
+    expect(await planReply(t.db, USER, now, 1)).toMatchObject({ mode: 'reply', freeLeft: 1 });
+    expect(await planReply(t.db, USER, now, 2)).toMatchObject({ mode: 'cs', reason: 'free_replies_used' });
+    // A new message from the citizen opens a new window.
+    now = new Date(now.getTime() + 60_000);
+    await wrote(0, 'citizen-msg-2');
+    expect(await planReply(t.db, USER, now, 2)).toMatchObject({ mode: 'reply', messageId: 'citizen-msg-2', freeLeft: 8 });
+  });
+
+  it('sends nothing after 7 days without interaction, or to a citizen who never wrote', async () => {
+    expect(await client().channel().send(officer())).toEqual({ status: 'undeliverable', detail: 'never_interacted' });
+    await wrote(7 * 24 * H + 60_000);
+    expect(await planReply(t.db, USER, now)).toMatchObject({ mode: 'closed', reason: 'no_interaction_7_days' });
+    expect(await client().channel().send(officer())).toEqual({ status: 'undeliverable', detail: 'no_interaction_7_days' });
+    expect(zalo.apiCalls).toHaveLength(0);
+    // The OA's own echoes are not the citizen interacting.
+    await wrote(H, 'echo-1', 'oa_send_text');
+    expect(await planReply(t.db, USER, now)).toMatchObject({ mode: 'closed' });
+  });
+
+  it('resumes a message sent in parts after the parts already delivered', async () => {
+    await wrote(H);
+    const text = `${'Câu một [1]. '.repeat(200).trim()}\n\n${'Câu hai [2]. '.repeat(200).trim()}\n\n${'Câu ba. '.repeat(100).trim()}`;
+    const parts = splitForZalo(text);
+    expect(parts.length).toBeGreaterThan(3);
+    const r = await client().channel().send({ ...officer(text), partsSent: 2 });
+    expect(r).toMatchObject({ status: 'sent', partsSent: parts.length });
+    expect(texts()).toEqual(parts.slice(2));
+  });
+
+  it('finds a message the OA already sent in the conversation history, newest first, page by page', async () => {
+    const since = new Date(T0.getTime() - 5 * 60_000);
+    const at = (min: number) => T0.getTime() - min * 60_000;
+    zalo.history = [
+      ...Array.from({ length: 12 }, (_, i) => ({ from_id: OA_ID, to_id: USER, message: `tin khác ${i}`, time: at(i / 10), type: 'text' })),
+      { from_id: OA_ID, to_id: USER, message: 'Câu trả lời đã gửi [1].', time: at(2), type: 'text' },
+      { from_id: USER, to_id: OA_ID, message: 'Câu trả lời của chính công dân', time: at(3), type: 'text' },
+      { from_id: OA_ID, to_id: USER, message: 'Tin cũ', time: at(60), type: 'text' },
+    ];
+    const c = client();
+    expect(await c.findSent(USER, 'Câu trả lời đã gửi [1].', since)).toBe('found');
+    expect(zalo.historyCalls.map((h) => h.data)).toEqual([
+      { user_id: USER, offset: 0, count: 10 },
+      { user_id: USER, offset: 10, count: 10 },
+    ]);
+    expect(zalo.historyCalls[0]!.accessToken).toBe('AT-0');
+    zalo.historyCalls = [];
+    // Sent by the citizen, not the OA; or sent before the attempt began: not ours.
+    expect(await c.findSent(USER, 'Câu trả lời của chính công dân', since)).toBe('not_found');
+    expect(await c.findSent(USER, 'Tin cũ', since)).toBe('not_found');
+    expect(await c.findSent(USER, 'Chưa từng gửi', since)).toBe('not_found');
+  });
+
+  it('refreshes once for the history when the token is rejected, and says "unknown" when it cannot read it', async () => {
+    zalo.validAccess = new Set();
+    zalo.history = [{ from_id: OA_ID, to_id: USER, message: 'Đã gửi', time: T0.getTime(), type: 'text' }];
+    const c = client();
+    expect(await c.findSent(USER, 'Đã gửi', new Date(T0.getTime() - 1000))).toBe('found');
+    expect(zalo.oauthCalls).toHaveLength(1);
+    zalo.historyReply = () => HttpResponse.json({ error: -32, message: 'limit' });
+    expect(await c.findSent(USER, 'Đã gửi', T0)).toBe('unknown');
+    zalo.historyReply = () => HttpResponse.error();
+    expect(await c.findSent(USER, 'Đã gửi', T0)).toBe('unknown');
+    zalo.historyReply = () => new HttpResponse('<html>bad gateway</html>', { status: 502 });
+    expect(await c.findSent(USER, 'Đã gửi', T0)).toBe('unknown');
   });
 });
 

@@ -10,6 +10,7 @@ import type { Db, Queryable } from '../../db/index.ts';
 import type { OutboundChannel, SendResult } from '../../escalation/delivery.ts';
 import type { Logger } from '../../http/errors.ts';
 import { splitForZalo } from './split.ts';
+import { planReply, type WindowPlan } from './window.ts';
 
 /** Refresh when the access token expires within this. */
 export const REFRESH_AHEAD_MS = 5 * 60_000;
@@ -35,6 +36,8 @@ export type ZaloSendResult = SendResult & {
   retryAfterMs?: number;
   /** For a message split in several parts: how many went out before the failure. */
   partsSent?: number;
+  /** The request may have reached Zalo (timeout, dropped connection): it may or may not have been sent. */
+  uncertain?: boolean;
 };
 
 export interface ZaloRecipient {
@@ -48,6 +51,12 @@ export interface ZaloClient {
   /** A valid access token, refreshed first when it expires within 5 minutes or when `force`d. */
   accessToken(force?: boolean): Promise<string>;
   sendText(to: ZaloRecipient, text: string): Promise<ZaloSendResult>;
+  /**
+   * Whether the OA already sent this text to the citizen since `since` (Zalo's conversation
+   * history): settles a send whose outcome was lost, so it is neither lost nor sent twice.
+   * 'unknown' when the history could not be read.
+   */
+  findSent(userId: string, text: string, since: Date): Promise<'found' | 'not_found' | 'unknown'>;
   /** The outbound channel named "zalo": one message, split into as many sends as it needs. */
   channel(): OutboundChannel & { send(m: Parameters<OutboundChannel['send']>[0]): Promise<ZaloSendResult> };
 }
@@ -78,6 +87,25 @@ const sendResponse = z.object({
   message: z.string().optional(),
   data: z.object({ message_id: z.union([z.string(), z.number()]).optional() }).passthrough().nullish(),
 });
+
+/** The conversation history API (GET v2.0/oa/conversation): newest first, at most 10 per page. */
+const historyResponse = z.object({
+  error: z.coerce.number(),
+  message: z.string().optional(),
+  data: z
+    .array(z.object({ from_id: z.union([z.string(), z.number()]).optional(), time: z.coerce.number().optional(), message: z.unknown().optional() }).passthrough())
+    .nullish(),
+});
+type HistoryItem = NonNullable<z.infer<typeof historyResponse>['data']>[number];
+const HISTORY_PAGE = 10;
+const HISTORY_PAGES = 3;
+/** Zalo's clock and ours may differ by this much. */
+const CLOCK_SKEW_MS = 60_000;
+
+/** How a message went out, for the delivery record: "reply", or "cs: <why not a free reply>". */
+function planDetail(plan: Exclude<WindowPlan, { mode: 'closed' }>): string {
+  return plan.mode === 'reply' ? 'reply' : `cs: ${plan.reason}`;
+}
 
 const errorMessage = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -174,6 +202,78 @@ export function createZaloClient(deps: ZaloClientDeps): ZaloClient {
 
   type Attempt = { tokenRejected: true; code: number; message: string } | { tokenRejected: false; result: ZaloSendResult };
 
+  /** Counts the send against the citizen's free replies. The message is out either way, so a failure here is only logged. */
+  async function record(to: ZaloRecipient, messageId: string | null): Promise<void> {
+    try {
+      await db.query(`INSERT INTO zalo_sent (user_id, mode, reply_to, message_id, sent_at) VALUES ($1, $2, $3, $4, $5::timestamptz)`, [
+        to.userId,
+        to.messageId ? 'reply' : 'cs',
+        to.messageId ?? null,
+        messageId,
+        now().toISOString(),
+      ]);
+    } catch (e) {
+      log('warn', 'zalo: could not record a sent message', { error: errorMessage(e) });
+    }
+  }
+
+  type HistoryPage = { ok: true; items: HistoryItem[] } | { ok: false; tokenRejected: boolean; detail: string };
+
+  async function historyPage(accessToken: string, userId: string, offset: number): Promise<HistoryPage> {
+    const data = JSON.stringify({ user_id: userId, offset, count: HISTORY_PAGE });
+    let raw: string;
+    try {
+      const res = await http(`${config.zalo.apiBaseUrl}/v2.0/oa/conversation?data=${encodeURIComponent(data)}`, {
+        headers: { access_token: accessToken },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      raw = await res.text();
+    } catch (e) {
+      return { ok: false, tokenRejected: false, detail: errorMessage(e) };
+    }
+    let parsed: ReturnType<typeof historyResponse.safeParse>;
+    try {
+      parsed = historyResponse.safeParse(JSON.parse(raw));
+    } catch {
+      return { ok: false, tokenRejected: false, detail: 'not JSON' };
+    }
+    if (!parsed.success) return { ok: false, tokenRejected: false, detail: 'unexpected response' };
+    if (parsed.data.error !== 0) return { ok: false, tokenRejected: TOKEN_ERRORS.has(parsed.data.error), detail: `${parsed.data.error}: ${parsed.data.message ?? ''}` };
+    return { ok: true, items: parsed.data.data ?? [] };
+  }
+
+  async function findSent(userId: string, text: string, since: Date): Promise<'found' | 'not_found' | 'unknown'> {
+    const want = text.trim();
+    const from = since.getTime() - CLOCK_SKEW_MS;
+    let accessToken: string;
+    try {
+      accessToken = await token();
+    } catch (e) {
+      log('warn', 'zalo: no token to read the conversation history', { error: errorMessage(e) });
+      return 'unknown';
+    }
+    for (let page = 0; page < HISTORY_PAGES; page++) {
+      let r = await historyPage(accessToken, userId, page * HISTORY_PAGE);
+      if (!r.ok && r.tokenRejected) {
+        try {
+          accessToken = await token(accessToken);
+        } catch {
+          return 'unknown';
+        }
+        r = await historyPage(accessToken, userId, page * HISTORY_PAGE);
+      }
+      if (!r.ok) {
+        log('warn', 'zalo: could not read the conversation history', { detail: r.detail });
+        return 'unknown';
+      }
+      // Direction by from_id (the citizen's own messages carry their id), not by src, whose coding is not documented consistently.
+      if (r.items.some((m) => String(m.from_id ?? '') !== userId && typeof m.message === 'string' && m.message.trim() === want && (m.time ?? from) >= from)) return 'found';
+      // Newest first: once a page reaches back before `since`, older pages cannot hold the message.
+      if (r.items.length < HISTORY_PAGE || r.items.some((m) => (m.time ?? Infinity) < from)) return 'not_found';
+    }
+    return 'not_found';
+  }
+
   async function post(accessToken: string, to: ZaloRecipient, text: string): Promise<Attempt> {
     const recipient = to.messageId ? { message_id: to.messageId } : { user_id: to.userId };
     let raw: string;
@@ -189,20 +289,21 @@ export function createZaloClient(deps: ZaloClientDeps): ZaloClient {
       raw = await res.text();
     } catch (e) {
       const timedOut = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
-      return { tokenRejected: false, result: { status: 'failed', detail: timedOut ? 'timeout' : `network: ${errorMessage(e)}` } };
+      return { tokenRejected: false, result: { status: 'failed', detail: timedOut ? 'timeout' : `network: ${errorMessage(e)}`, uncertain: true } };
     }
     if (status === 429) return { tokenRejected: false, result: { status: 'failed', detail: 'rate_limited', retryAfterMs: RATE_LIMIT_BACKOFF_MS } };
     let json: unknown;
     try {
       json = JSON.parse(raw);
     } catch {
-      return { tokenRejected: false, result: { status: 'failed', detail: `HTTP ${status}: not JSON` } };
+      return { tokenRejected: false, result: { status: 'failed', detail: `HTTP ${status}: not JSON`, ...(status >= 500 ? { uncertain: true } : {}) } };
     }
     const parsed = sendResponse.safeParse(json);
     if (!parsed.success) return { tokenRejected: false, result: { status: 'failed', detail: `HTTP ${status}: unexpected response` } };
     const { error, message = '', data } = parsed.data;
     if (error === 0) {
       const id = typeof data?.message_id === 'number' ? rawJsonField(raw, 'message_id') : data?.message_id;
+      await record(to, id ?? null);
       return { tokenRejected: false, result: { status: 'sent', ...(id ? { detail: id } : {}) } };
     }
     if (TOKEN_ERRORS.has(error)) return { tokenRejected: true, code: error, message };
@@ -239,6 +340,7 @@ export function createZaloClient(deps: ZaloClientDeps): ZaloClient {
       return token((await currentTokens()).access_token);
     },
     sendText,
+    findSent,
     channel() {
       return {
         name: 'zalo',
@@ -246,17 +348,19 @@ export function createZaloClient(deps: ZaloClientDeps): ZaloClient {
           if (!m.recipient) return { status: 'undeliverable', detail: 'no Zalo user id for this conversation' };
           const parts = splitForZalo(m.text);
           if (!parts.length) return { status: 'failed', detail: 'empty message' };
-          const ids: string[] = [];
-          for (const [i, part] of parts.entries()) {
-            const r = await sendText({ userId: m.recipient }, part);
+          const from = Math.min(m.partsSent ?? 0, parts.length);
+          const plan = await planReply(db, m.recipient, now(), parts.length - from);
+          if (plan.mode === 'closed') return { status: 'undeliverable', detail: plan.reason };
+          const to = { userId: m.recipient, ...(plan.mode === 'reply' ? { messageId: plan.messageId } : {}) };
+          for (let i = from; i < parts.length; i++) {
+            const r = await sendText(to, parts[i]!);
             if (r.status !== 'sent') {
-              // Parts already sent cannot be recalled; say how far it got, so a retry can resume.
+              // Parts already sent cannot be recalled; say how far it got, so a retry resumes there.
               if (i > 0) log('warn', 'zalo message only partly sent', { deliveryId: m.deliveryId, sent: i, parts: parts.length, detail: r.detail });
               return { ...r, partsSent: i };
             }
-            if (r.detail) ids.push(r.detail);
           }
-          return { status: 'sent', detail: ids.join(',') };
+          return { status: 'sent', detail: planDetail(plan), partsSent: parts.length };
         },
       };
     },

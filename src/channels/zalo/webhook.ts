@@ -44,7 +44,7 @@ export function zaloWebhookRoutes(deps: { db: Db; config: Pick<Config, 'zalo'>; 
     const length = Number(c.req.header('content-length') ?? 0);
     if (length > MAX_BODY_BYTES) throw new AppError(413, 'payload_too_large', t('bodyTooLarge'));
     const raw = await c.req.text();
-    if (Buffer.byteLength(raw) > MAX_BODY_BYTES) throw new AppError(413, 'payload_too_large', t('bodyTooLarge'));
+    if (new TextEncoder().encode(raw).length > MAX_BODY_BYTES) throw new AppError(413, 'payload_too_large', t('bodyTooLarge'));
     let value: unknown;
     try {
       value = JSON.parse(raw);
@@ -65,8 +65,9 @@ export function zaloWebhookRoutes(deps: { db: Db; config: Pick<Config, 'zalo'>; 
     const user = citizenOf(e);
     const key = e.message?.msg_id ?? `${e.event_name}:${user ?? '-'}:${e.timestamp}`;
     const rows = await deps.db.query<{ event_key: string }>(
-      'INSERT INTO zalo_inbox (event_key, event_name, user_id, payload) VALUES ($1, $2, $3, $4) ON CONFLICT (event_key) DO NOTHING RETURNING event_key',
-      [key, e.event_name, user, raw],
+      `INSERT INTO zalo_inbox (event_key, event_name, user_id, payload, received_at) VALUES ($1, $2, $3, $4, $5::timestamptz)
+       ON CONFLICT (event_key) DO NOTHING RETURNING event_key`,
+      [key, e.event_name, user, raw, deps.now().toISOString()],
     );
     const duplicate = rows.length === 0;
     if (!duplicate) deps.onEvent?.();

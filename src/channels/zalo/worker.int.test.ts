@@ -52,15 +52,24 @@ function fakeAnswers(opts: { fail?: () => boolean } = {}) {
 }
 
 /** Records every send; answers from the script in order, then 'sent'. */
-function fakeSender(script: ZaloSendResult[] = []) {
+function fakeSender(script: ZaloSendResult[] = [], history?: (text: string, since: Date) => 'found' | 'not_found' | 'unknown') {
   const sends: { to: { userId: string; messageId?: string }; text: string }[] = [];
+  const lookups: { userId: string; text: string; since: Date }[] = [];
   const sender: ZaloSender = {
     async sendText(to, text) {
       sends.push({ to, text });
       return script.shift() ?? { status: 'sent' };
     },
+    ...(history
+      ? {
+          async findSent(userId: string, text: string, since: Date) {
+            lookups.push({ userId, text, since });
+            return history(text, since);
+          },
+        }
+      : {}),
   };
-  return { sender, sends };
+  return { sender, sends, lookups };
 }
 
 function worker(o: Partial<ZaloWorkerDeps> & Pick<ZaloWorkerDeps, 'answers' | 'sender'>) {
@@ -252,6 +261,70 @@ describe('the Zalo worker', () => {
     await w.runOnce();
     expect(s.sends.map((x) => x.text)).toEqual(['one', 'two', 'two', 'three']);
     expect(await row('m-1')).toMatchObject({ status: 'done', attempts: 2 });
+  });
+
+  /** A worker that died between marking part `sent` as going out and hearing back from Zalo. */
+  async function interrupted(key: string, parts: string[], sent: number) {
+    await text(key, 'Gia hạn tạm trú cần giấy tờ gì?');
+    await db.db.query(
+      `UPDATE zalo_inbox SET status = 'working', attempts = 1, locked_until = $2, payload = payload || jsonb_build_object('_reply', $3::jsonb) WHERE event_key = $1`,
+      [key, new Date(START.getTime() - 1000).toISOString(), JSON.stringify({ parts, sent, at: new Date(START.getTime() - 120_000).toISOString() })],
+    );
+  }
+
+  it('does not resend a part that reached Zalo before its worker died (found in the conversation history)', async () => {
+    const a = fakeAnswers();
+    const s = fakeSender([], (t) => (t === 'two' ? 'found' : 'not_found'));
+    await interrupted('m-1', ['one', 'two', 'three'], 1);
+    await worker({ answers: a.service, sender: s.sender }).runOnce();
+    expect(s.lookups).toEqual([{ userId: USER, text: 'two', since: new Date(START.getTime() - 120_000) }]);
+    expect(s.sends.map((x) => x.text)).toEqual(['three']);
+    expect(a.calls).toHaveLength(0);
+    expect(await row('m-1')).toMatchObject({ status: 'done', attempts: 2 });
+  });
+
+  it('resends a part that never reached Zalo, once', async () => {
+    const s = fakeSender([], () => 'not_found');
+    await interrupted('m-1', ['one', 'two'], 1);
+    await worker({ answers: fakeAnswers().service, sender: s.sender }).runOnce();
+    expect(s.sends.map((x) => x.text)).toEqual(['two']);
+    expect(await row('m-1')).toMatchObject({ status: 'done' });
+  });
+
+  it('sends nothing and tries later when the conversation history cannot be read', async () => {
+    const s = fakeSender([], () => 'unknown');
+    await interrupted('m-1', ['one'], 0);
+    await worker({ answers: fakeAnswers().service, sender: s.sender }).runOnce();
+    expect(s.sends).toHaveLength(0);
+    expect(await row('m-1')).toMatchObject({ status: 'new', attempts: 2, error: 'send_in_doubt: conversation history unavailable' });
+  });
+
+  it('checks the history after a send that timed out, but not after one Zalo refused', async () => {
+    const s = fakeSender([{ status: 'failed', detail: 'timeout', uncertain: true }], () => 'found');
+    await text('m-1', 'Gia hạn tạm trú cần giấy tờ gì?');
+    const w = worker({ answers: fakeAnswers().service, sender: s.sender });
+    await w.runOnce();
+    advance(3600_000);
+    await w.runOnce();
+    expect(s.lookups).toHaveLength(1);
+    expect(s.sends).toHaveLength(1); // found: the timed-out send had gone through
+    expect(await row('m-1')).toMatchObject({ status: 'done', attempts: 2 });
+
+    const s2 = fakeSender([{ status: 'failed', detail: 'rate_limited', retryAfterMs: 1000 }], () => 'found');
+    await text('m-2', 'Lệ phí bao nhiêu?');
+    const w2 = worker({ answers: fakeAnswers().service, sender: s2.sender });
+    await w2.runOnce();
+    advance(3600_000);
+    await w2.runOnce();
+    expect(s2.lookups).toHaveLength(0);
+    expect(s2.sends).toHaveLength(2);
+    expect(await row('m-2')).toMatchObject({ status: 'done', attempts: 2 });
+  });
+
+  it('retries officers’ failed messages on each run', async () => {
+    let retried = 0;
+    await worker({ answers: fakeAnswers().service, sender: fakeSender().sender, retryDeliveries: async () => ++retried }).runOnce();
+    expect(retried).toBe(1);
   });
 
   it('never lets two workers running at once handle the same event', async () => {

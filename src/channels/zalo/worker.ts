@@ -10,11 +10,13 @@ import type { Db } from '../../db/index.ts';
 import type { Logger } from '../../http/errors.ts';
 import { t } from '../../messages.ts';
 
-export type ZaloSendResult = { status: 'sent' | 'pending' | 'failed' | 'undeliverable'; detail?: string; retryAfterMs?: number };
+export type ZaloSendResult = { status: 'sent' | 'pending' | 'failed' | 'undeliverable'; detail?: string; retryAfterMs?: number; uncertain?: boolean };
 
 /** Sends one text to a citizen; with messageId the send is a reply (free within Zalo's window). */
 export interface ZaloSender {
   sendText(to: { userId: string; messageId?: string }, text: string): Promise<ZaloSendResult>;
+  /** Whether this text already went to the citizen since `since` (the OA's conversation history). */
+  findSent?(userId: string, text: string, since: Date): Promise<'found' | 'not_found' | 'unknown'>;
 }
 
 export type ZaloCitation = { n: number; ref: string; url?: string };
@@ -32,6 +34,8 @@ export interface ZaloWorkerDeps {
   /** How long a claimed row stays locked; longer than the slowest answer, or two workers may handle it. */
   lockMs?: number;
   format?: ZaloFormatter;
+  /** Also run on every poll: officers' messages whose earlier send failed (DeliveryService.retryDue). */
+  retryDeliveries?: () => Promise<number>;
 }
 
 export interface ZaloWorker {
@@ -88,13 +92,18 @@ interface InboxRow {
 
 interface ZaloPayload {
   message?: { msg_id?: unknown; text?: unknown };
-  /** What the worker decided to send and how much of it went out, so a retry resends only the rest and never asks twice. */
-  _reply?: { parts: string[]; sent: number };
+  /**
+   * What the worker decided to send and how much of it went out, so a retry resends only the rest
+   * and never asks twice. `at` is set just before part `sent` goes out and cleared when Zalo has
+   * answered either way: found set by a worker taking the row over, that part's fate is unknown
+   * (the worker died mid-send) and is settled from the OA's conversation history, not by resending.
+   */
+  _reply?: { parts: string[]; sent: number; at?: string };
 }
 
 type Plan =
   | { kind: 'ignore'; reason: string }
-  | { kind: 'reply'; parts: string[]; note: string | null; persist: boolean };
+  | { kind: 'reply'; parts: string[]; note: string | null };
 
 export function createZaloWorker(deps: ZaloWorkerDeps): ZaloWorker {
   const batch = deps.batch ?? 10;
@@ -157,12 +166,12 @@ export function createZaloWorker(deps: ZaloWorkerDeps): ZaloWorker {
       const conversationId = await latestConversation(userId);
       // The pipeline stores citizenRef on the conversation it creates, so the next message finds it.
       const r = await deps.answers.ask({ question: typeof text === 'string' ? text : '', conversationId, channel: 'zalo', citizenRef: userId });
-      return { kind: 'reply', parts: format(r.answer, r.citations.map((c) => ({ n: c.n, ref: c.ref, ...(c.url ? { url: c.url } : {}) }))), note: null, persist: true };
+      return { kind: 'reply', parts: format(r.answer, r.citations.map((c) => ({ n: c.n, ref: c.ref, ...(c.url ? { url: c.url } : {}) }))), note: null };
     }
-    if (name === 'follow') return { kind: 'reply', parts: [t('zaloWelcome')], note: null, persist: false };
-    if (MEDIA_EVENTS.has(name)) return { kind: 'reply', parts: [t('zaloTextOnly')], note: null, persist: false };
+    if (name === 'follow') return { kind: 'reply', parts: [t('zaloWelcome')], note: null };
+    if (MEDIA_EVENTS.has(name)) return { kind: 'reply', parts: [t('zaloTextOnly')], note: null };
     // Speech to text is not wired yet: ask the citizen to type instead.
-    if (name === 'user_send_audio') return { kind: 'reply', parts: [t('zaloVoiceNotYet')], note: 'stt_not_configured', persist: false };
+    if (name === 'user_send_audio') return { kind: 'reply', parts: [t('zaloVoiceNotYet')], note: 'stt_not_configured' };
     // oa_* are our own messages echoed back; answering them would talk to ourselves.
     return { kind: 'ignore', reason: name.startsWith('oa_') ? 'oa_echo' : name === 'unfollow' ? 'unfollow' : 'unhandled_event' };
   }
@@ -184,6 +193,11 @@ export function createZaloWorker(deps: ZaloWorkerDeps): ZaloWorker {
     const saved = row.payload._reply;
     if (saved) {
       ({ parts, sent } = saved);
+      if (saved.at && sent < parts.length) {
+        const settled = await settle(row, userId, parts[sent]!, new Date(saved.at));
+        if (settled === 'later') return;
+        if (settled === 'sent') sent += 1;
+      }
     } else {
       const p = await plan(row, userId);
       if (p.kind === 'ignore') {
@@ -192,12 +206,12 @@ export function createZaloWorker(deps: ZaloWorkerDeps): ZaloWorker {
       }
       ({ parts, note } = p);
       sent = 0;
-      // Keep what the pipeline produced before sending: a retry must not ask (and store, and escalate) again.
-      if (p.persist && !(await update(row, `payload = payload || jsonb_build_object('_reply', $3::jsonb)`, [JSON.stringify({ parts, sent: 0 })]))) return;
     }
     const msgId = row.payload.message?.msg_id;
     const to = { userId, ...(typeof msgId === 'string' && msgId ? { messageId: msgId } : {}) };
     for (let i = sent; i < parts.length; i++) {
+      // Intent first: if this process dies during the send, whoever takes the row over knows to check.
+      if (!(await update(row, `payload = payload || jsonb_build_object('_reply', $3::jsonb)`, [JSON.stringify({ parts, sent: i, at: iso() })]))) return;
       const r = await deps.sender.sendText(to, parts[i]!);
       if (r.status === 'undeliverable') {
         deps.log('warn', 'zalo user cannot be reached', { eventKey: row.event_key, detail: r.detail });
@@ -205,14 +219,25 @@ export function createZaloWorker(deps: ZaloWorkerDeps): ZaloWorker {
         return;
       }
       if (r.status !== 'sent') {
+        // Zalo answered with an error: the part was not sent, so no check is needed on retry.
+        if (!r.uncertain && !(await update(row, `payload = jsonb_set(payload, '{_reply}', $3::jsonb)`, [JSON.stringify({ parts, sent: i })]))) return;
         await retry(row, `send_${r.status}${r.detail ? `: ${r.detail}` : ''}`, r.retryAfterMs);
         return;
       }
-      if (parts.length > 1 && i < parts.length - 1) {
-        if (!(await update(row, `payload = jsonb_set(payload, '{_reply}', $3::jsonb)`, [JSON.stringify({ parts, sent: i + 1 })]))) return;
-      }
     }
     await finish(row, 'done', note);
+  }
+
+  /** A part whose send was interrupted: was it delivered? 'later' leaves the row for a retry. */
+  async function settle(row: InboxRow, userId: string, text: string, since: Date): Promise<'sent' | 'resend' | 'later'> {
+    if (!deps.sender.findSent) return 'resend';
+    const found = await deps.sender.findSent(userId, text, since);
+    deps.log('info', 'zalo: settled an interrupted send from the conversation history', { eventKey: row.event_key, found });
+    if (found === 'unknown') {
+      await retry(row, 'send_in_doubt: conversation history unavailable');
+      return 'later';
+    }
+    return found === 'found' ? 'sent' : 'resend';
   }
 
   async function runOnce(): Promise<number> {
@@ -222,6 +247,13 @@ export function createZaloWorker(deps: ZaloWorkerDeps): ZaloWorker {
     } catch (e) {
       deps.log('error', 'zalo inbox claim failed', { error: String(e) });
       return 0;
+    }
+    if (deps.retryDeliveries) {
+      try {
+        await deps.retryDeliveries();
+      } catch (e) {
+        deps.log('error', 'retrying messages to citizens failed', { error: String(e) });
+      }
     }
     for (const row of rows) {
       try {
