@@ -4,6 +4,9 @@ import { cors } from 'hono/cors';
 import { answerRoutes } from './answer/routes.ts';
 import { webRoutes } from './channels/web/routes.ts';
 import { zaloWebhookRoutes } from './channels/zalo/webhook.ts';
+import { createConfiguredStt, voiceLimits } from './voice/index.ts';
+import { voiceRoutes } from './voice/routes.ts';
+import type { SpeechToText } from './voice/stt.ts';
 import type { AnswerService } from './answer/pipeline.ts';
 import type { Config } from './config/index.ts';
 import type { Db } from './db/index.ts';
@@ -37,6 +40,8 @@ export interface AppDeps {
   escalation?: { agencies: AgencyDirectory; deliveries: DeliveryService; staff: StaffService };
   /** Answers stored Zalo events; the webhook wakes it. */
   zaloWorker?: { wake(): void };
+  /** Speech to text for /v1/voice; from the configuration when absent. */
+  stt?: SpeechToText;
 }
 
 export function createApp(deps: AppDeps) {
@@ -44,13 +49,16 @@ export function createApp(deps: AppDeps) {
   // The widget runs on portals' own sites: the citizen API answers any origin (it uses no cookies).
   app.use('/v1/*', cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], allowHeaders: ['content-type'], maxAge: 600 }));
   // Answers given while the first ingestion runs would escalate what the store is about to know.
-  app.use('/v1/ask', async (_c, next) => {
+  const whenReady = async (_c: unknown, next: () => Promise<void>) => {
     if (deps.readiness().phase !== 'ready') throw new AppError(503, 'starting', t('starting'));
     await next();
-  });
+  };
+  app.use('/v1/ask', whenReady);
+  app.use('/v1/voice', whenReady);
   app.route('/', healthRoutes(deps));
   app.route('/', searchRoutes(deps));
   app.route('/', answerRoutes(deps));
+  app.route('/', voiceRoutes({ db: deps.db, answers: deps.answers, stt: deps.stt ?? createConfiguredStt(deps.config), limits: voiceLimits(deps.config) }));
   app.route('/', webRoutes(deps));
   app.route('/', zaloWebhookRoutes({ db: deps.db, config: deps.config, now: deps.now, ...(deps.zaloWorker ? { onEvent: () => deps.zaloWorker!.wake() } : {}) }));
   if (deps.escalation) {

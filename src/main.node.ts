@@ -19,6 +19,8 @@ import { storeStats } from './ingest/stats.ts';
 import { createLogger } from './log.ts';
 import { createConfiguredSearcher, type Searcher } from './retrieval/search.ts';
 import { loadLexicon, type Lexicon } from './text/lexicon.ts';
+import { fetchRemoteAudio } from './voice/audio.ts';
+import { createConfiguredStt } from './voice/index.ts';
 
 export const PROJECT_DATA_DIR = fileURLToPath(new URL('../data/', import.meta.url));
 /** The parts of data/ that are knowledge (the rest are lexicons and the routing table). */
@@ -60,6 +62,14 @@ async function createServices(
         lockMs: config.zalo.workerLockMs,
         format: (answer, citations) => splitForZalo(formatForZalo(answer, citations)),
         retryDeliveries: () => escalation.deliveries.retryDue(),
+        ...(config.stt.baseUrl && config.stt.model
+          ? {
+              voice: {
+                stt: createConfiguredStt(config),
+                fetchAudio: (url: string) => fetchRemoteAudio(url, { allowHosts: config.stt.audioHosts, maxDurationSec: config.stt.maxSeconds }),
+              },
+            }
+          : {}),
       })
     : null;
   return { escalation, answers, zaloWorker };

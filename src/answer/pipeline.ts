@@ -22,6 +22,9 @@ import type { LlmComposer } from './llm.ts';
 import { loadHistory, saveExchange } from './store.ts';
 import type { AnswerContext, AnswerStatus, AskInput, AskResponse, StopReason } from './types.ts';
 import { verifyDraft } from './verify.ts';
+import { lacksDiacritics } from '../text/restore.ts';
+import { normalizeTranscript } from '../voice/normalize.ts';
+import { chooseSpoken, confirmationReply, spokenCandidates, type SpokenScore } from '../voice/spoken.ts';
 
 export interface AnswerParams {
   /**
@@ -80,9 +83,47 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
       },
     },
     {
+      name: 'confirm',
+      run(ctx) {
+        // The citizen answers "Có phải bạn hỏi: …?": yes → that question; no → please say it again.
+        const last = ctx.history.at(-1);
+        if (last?.role !== 'assistant' || last.reason !== 'confirm_transcript') return;
+        const reply = confirmationReply(ctx.question);
+        const asked = [...ctx.history].reverse().find((h) => h.role === 'citizen');
+        if (reply === 'yes' && asked) {
+          ctx.question = asked.rewritten ?? asked.text;
+          ctx.confirmed = true;
+        } else if (reply === 'no') {
+          stop(ctx, 'answered', 'confirm_declined', t('voiceRepeat', ctx.lang));
+        }
+      },
+    },
+    {
+      name: 'spoken',
+      async run(ctx) {
+        if (ctx.confirmed || !(ctx.channel === 'voice' || ctx.input.spoken)) return;
+        const choice = await chooseSpoken(spokenCandidates(ctx.question, ctx.input.alternatives), spokenScore);
+        if (!choice) return;
+        const { chosen } = choice;
+        let display = chosen.display;
+        if (lacksDiacritics(chosen.text)) {
+          // The transcript came without diacritics: shown with those the best sources suggest.
+          const r = await deps.searcher.search(chosen.text, { k: 4 });
+          if (r.restored) display = normalizeTranscript(r.restored).display;
+        }
+        const confirm = choice.uncertain && classify(chosen.text).route === 'question';
+        ctx.transcript = { raw: ctx.question, text: chosen.text, display, confidence: chosen.asr, confirm };
+        ctx.question = chosen.text;
+        if (confirm) {
+          ctx.rewritten = chosen.text;
+          stop(ctx, 'answered', 'confirm_transcript', fmt('voiceConfirm', ctx.lang, { question: display }));
+        }
+      },
+    },
+    {
       name: 'rewrite',
       async run(ctx) {
-        if (!ctx.history.length) return;
+        if (!ctx.history.length || ctx.confirmed) return;
         const r = rewriteFollowUp(ctx.question, ctx.history);
         if (!r) return;
         ctx.rewritten = r.text;
@@ -234,6 +275,17 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
     },
   ];
 
+  /** How well retrieval answers one hypothesis of a spoken question (the decide step's confidence). */
+  async function spokenScore(text: string): Promise<SpokenScore> {
+    const r = await deps.searcher.search(text, { k: 3 });
+    const top = r.hits[0];
+    if (!top) return { coverage: 0, top: null };
+    if (explicitlyNamed(top)) return { coverage: 1, top: top.unitId };
+    const a = analyzeQuery(text, deps.lexicon);
+    const w = await termWeights(deps.db, text, a.expansions, deps.searcher.termStats?.bind(deps.searcher));
+    return { coverage: coverage(top, w.question, deps.lexicon, a.folded), top: top.unitId };
+  }
+
   function searchText(ctx: AnswerContext): string {
     const q = ctx.rewritten ?? ctx.question;
     return ctx.lang === 'en' ? translateQuery(q, deps.glossary) : q;
@@ -363,6 +415,7 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
       lang: ctx.lang,
       ...(ctx.rewritten ? { rewrittenQuestion: ctx.rewritten } : {}),
       reason: s.reason,
+      ...(ctx.transcript ? { transcript: ctx.transcript } : {}),
     };
   }
 }

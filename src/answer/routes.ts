@@ -51,6 +51,16 @@ export const AskResponseSchema = z
     lang: z.enum(['vi', 'en']),
     rewrittenQuestion: z.string().optional(),
     reason: z.string(),
+    transcript: z
+      .object({
+        raw: z.string(),
+        text: z.string().openapi({ description: 'Normalised: numbers and legal references as digits, fillers removed; what was searched.' }),
+        display: z.string().openapi({ description: 'Punctuated and capitalised, diacritics restored: what to show the citizen.' }),
+        confidence: z.number(),
+        confirm: z.boolean().openapi({ description: 'The assistant asked “Có phải bạn hỏi: …?” instead of answering.' }),
+      })
+      .optional()
+      .openapi({ description: 'For a spoken question (channel "voice"): what was understood.' }),
   })
   .openapi('AskResponse');
 

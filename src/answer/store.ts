@@ -11,14 +11,14 @@ export async function conversationExists(db: Queryable, id: string): Promise<{ c
 }
 
 export async function loadHistory(db: Queryable, conversationId: string): Promise<Turn[]> {
-  const rows = await db.query<{ role: Turn['role']; text: string; rewritten: string | null; units: { unitId: number; cited: boolean }[] | null }>(
-    `SELECT t.role, t.text, t.rewritten, a.units
+  const rows = await db.query<{ role: Turn['role']; text: string; rewritten: string | null; units: { unitId: number; cited: boolean }[] | null; reason: string | null }>(
+    `SELECT t.role, t.text, t.rewritten, a.units, a.reason
      FROM (SELECT * FROM turns WHERE conversation_id = $1 ORDER BY id DESC LIMIT $2) t
      LEFT JOIN answers a ON a.id = t.answer_id
      ORDER BY t.id`,
     [conversationId, HISTORY_TURNS],
   );
-  return rows.map((r) => ({ role: r.role, text: r.text, rewritten: r.rewritten, unitIds: (r.units ?? []).filter((u) => u.cited).map((u) => u.unitId) }));
+  return rows.map((r) => ({ role: r.role, text: r.text, rewritten: r.rewritten, unitIds: (r.units ?? []).filter((u) => u.cited).map((u) => u.unitId), reason: r.reason }));
 }
 
 /**

@@ -20,7 +20,9 @@ export type StopReason =
   | 'status_inquiry'
   | 'no_content'
   | 'low_confidence'
-  | 'unverified';
+  | 'unverified'
+  | 'confirm_transcript'
+  | 'confirm_declined';
 
 export type Route = 'question' | 'greeting' | 'thanks' | 'off_topic' | 'officer' | 'status';
 
@@ -32,6 +34,22 @@ export interface AskInput {
   alternatives?: { text: string; confidence: number }[] | undefined;
   /** The citizen's identity on the channel (Zalo user id…); never shown to other citizens. */
   citizenRef?: string | undefined;
+  /** The question is a speech transcript (implied by channel "voice"; a Zalo voice note sets it). */
+  spoken?: boolean | undefined;
+}
+
+/** What was understood of a spoken question. */
+export interface TranscriptInfo {
+  /** As recognised. */
+  raw: string;
+  /** Normalised: what was searched. */
+  text: string;
+  /** Punctuated, capitalised, diacritics restored: what the citizen is shown. */
+  display: string;
+  /** The recogniser's confidence in the chosen hypothesis. */
+  confidence: number;
+  /** The assistant asked "Có phải bạn hỏi: …?" instead of answering. */
+  confirm: boolean;
 }
 
 export interface Citation {
@@ -61,6 +79,7 @@ export interface AskResponse {
   lang: Lang;
   rewrittenQuestion?: string;
   reason: StopReason;
+  transcript?: TranscriptInfo;
 }
 
 /** A composed answer before verification: text with [n] markers, and what each n points at. */
@@ -84,6 +103,8 @@ export interface Turn {
   rewritten: string | null;
   /** Units cited by the assistant's answer to this turn, best first. */
   unitIds: number[];
+  /** Why the pipeline stopped on this exchange. */
+  reason?: string | null;
 }
 
 /** The one context every step reads and writes. */
@@ -114,4 +135,7 @@ export interface AnswerContext {
   weights: TermWeights | null;
   seeAlso: SearchHit | null;
   extractive: Draft | null;
+  transcript?: TranscriptInfo;
+  /** The citizen confirmed a transcript: the question is self-contained, not a follow-up. */
+  confirmed?: boolean;
 }

@@ -46,6 +46,17 @@ const schema = z.object({
   ANSWER_MIN_CONFIDENCE: z.preprocess(emptyAsUndefined, z.coerce.number().min(0, 'must be 0–1').max(1, 'must be 0–1').optional()),
   STT_BASE_URL: z.preprocess(emptyAsUndefined, httpUrl()),
   STT_MODEL: optionalString,
+  STT_API_KEY: optionalString,
+  STT_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number').min(1000, 'must be at least 1000').max(300_000, 'must be at most 300000').default(30_000)),
+  VOICE_MAX_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(600, 'must be at most 600').default(120)),
+  VOICE_AUDIO_HOSTS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default('.zadn.vn,.zdn.vn,.zalo.me')
+      .transform((v) => v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))
+      .refine((hosts) => hosts.every((h) => /^\.?[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(h)), 'must be a comma-separated list of host names (".example.vn" for its subdomains)'),
+  ),
   ZALO_APP_ID: optionalString,
   ZALO_APP_SECRET: optionalString,
   ZALO_OA_SECRET_KEY: optionalString,
@@ -84,7 +95,8 @@ export interface Config {
   llm: { provider: Env['LLM_PROVIDER']; baseUrl: string | undefined; model: string | undefined; apiKey: string | undefined; timeoutMs: number };
   /** Overrides the calibrated escalation threshold of the answer pipeline. */
   answerMinConfidence: number | undefined;
-  stt: { baseUrl: string | undefined; model: string | undefined };
+  /** Speech to text (an OpenAI-compatible /audio/transcriptions); audio from outside only from audioHosts, over https. */
+  stt: { baseUrl: string | undefined; model: string | undefined; apiKey: string | undefined; timeoutMs: number; maxSeconds: number; audioHosts: string[] };
   zalo: {
     appId: string | undefined;
     appSecret: string | undefined;
@@ -141,7 +153,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     answerMinConfidence: e.ANSWER_MIN_CONFIDENCE,
     agencyWebhookSecret: e.AGENCY_WEBHOOK_SECRET,
     publicUrl: e.PUBLIC_URL,
-    stt: { baseUrl: e.STT_BASE_URL, model: e.STT_MODEL },
+    stt: { baseUrl: e.STT_BASE_URL, model: e.STT_MODEL, apiKey: e.STT_API_KEY, timeoutMs: e.STT_TIMEOUT_MS, maxSeconds: e.VOICE_MAX_SECONDS, audioHosts: e.VOICE_AUDIO_HOSTS },
     zalo: {
       appId: e.ZALO_APP_ID,
       appSecret: e.ZALO_APP_SECRET,

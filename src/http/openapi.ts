@@ -14,10 +14,20 @@ export const ErrorSchema = z
   })
   .openapi('Error');
 
-export function errorResponses(...statuses: (400 | 404 | 413 | 429 | 503)[]) {
-  return Object.fromEntries(
-    statuses.map((s) => [s, { description: { 400: 'Invalid input', 404: 'Not found', 413: 'Body too large', 429: 'Too many requests', 503: 'Not ready' }[s], content: { 'application/json': { schema: ErrorSchema } } }]),
-  );
+const ERROR_DESCRIPTIONS = {
+  400: 'Invalid input',
+  404: 'Not found',
+  413: 'Body too large',
+  415: 'Unsupported media type',
+  422: 'Cannot be processed',
+  429: 'Too many requests',
+  502: 'An upstream service failed',
+  503: 'Not ready',
+  504: 'An upstream service timed out',
+} as const;
+
+export function errorResponses(...statuses: (keyof typeof ERROR_DESCRIPTIONS)[]) {
+  return Object.fromEntries(statuses.map((s) => [s, { description: ERROR_DESCRIPTIONS[s], content: { 'application/json': { schema: ErrorSchema } } }]));
 }
 
 export function createRouter() {

@@ -8,6 +8,7 @@ import { createEscalation, type Escalation } from '../../src/escalation/index.ts
 import type { AgencyDirectory } from '../../src/escalation/agencies.ts';
 import type { OutboundChannel } from '../../src/escalation/delivery.ts';
 import type { Db } from '../../src/db/index.ts';
+import type { SpeechToText } from '../../src/voice/stt.ts';
 import { addStaff } from '../../src/staff/auth.ts';
 import type { AnswerService } from '../../src/answer/pipeline.ts';
 import type { AskResponse } from '../../src/answer/types.ts';
@@ -55,7 +56,7 @@ export interface StaffApp {
 export async function startStaffApp(
   driver: Driver = 'pglite',
   /** channels: the outbound channels, or a function making them over the app's database and clock (a real Zalo client). */
-  opts: { fetch?: typeof fetch; agencies?: AgencyDirectory; channels?: OutboundChannel[] | ((db: Db, now: () => Date) => OutboundChannel[]) } = {},
+  opts: { fetch?: typeof fetch; agencies?: AgencyDirectory; channels?: OutboundChannel[] | ((db: Db, now: () => Date) => OutboundChannel[]); stt?: SpeechToText } = {},
 ): Promise<StaffApp> {
   const fx = await answerFixture(driver);
   const clock = { now: new Date() };
@@ -64,7 +65,7 @@ export async function startStaffApp(
   const channels = typeof opts.channels === 'function' ? opts.channels(fx.db, now) : opts.channels;
   const escalation = createEscalation({ agencyWebhookSecret: 'test-secret-0123456789', publicUrl: undefined }, { db: fx.db, embedder: fx.embedder, now, log, ...(opts.fetch ? { fetch: opts.fetch } : {}), ...(opts.agencies ? { agencies: opts.agencies } : {}), ...(channels ? { channels } : {}) });
   const answers = fx.service({ now, onTicket: (t) => escalation.onTicket(t) });
-  const app = createApp({ config: loadConfig({ LOG_LEVEL: 'silent' }), db: fx.db, embedder: fx.embedder, searcher: fx.searcher, answers, readiness: () => ({ phase: 'ready' }), log, now, escalation });
+  const app = createApp({ config: loadConfig({ LOG_LEVEL: 'silent' }), db: fx.db, embedder: fx.embedder, searcher: fx.searcher, answers, readiness: () => ({ phase: 'ready' }), log, now, escalation, ...(opts.stt ? { stt: opts.stt } : {}) });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });

@@ -8,7 +8,10 @@
 import type { AnswerService } from '../../answer/pipeline.ts';
 import type { Db } from '../../db/index.ts';
 import type { Logger } from '../../http/errors.ts';
-import { t } from '../../messages.ts';
+import { fmt, t } from '../../messages.ts';
+import { VoiceError } from '../../voice/audio.ts';
+import type { AudioType } from '../../voice/audio.ts';
+import type { SpeechToText } from '../../voice/stt.ts';
 
 export type ZaloSendResult = { status: 'sent' | 'pending' | 'failed' | 'undeliverable'; detail?: string; retryAfterMs?: number; uncertain?: boolean };
 
@@ -36,7 +39,18 @@ export interface ZaloWorkerDeps {
   format?: ZaloFormatter;
   /** Also run on every poll: officers' messages whose earlier send failed (DeliveryService.retryDue). */
   retryDeliveries?: () => Promise<number>;
+  /** Voice notes: fetching the recording (allowlisted https hosts only) and speech to text. Without it a voice note gets "please type". */
+  voice?: ZaloVoice;
 }
+
+export interface ZaloVoice {
+  fetchAudio(url: string): Promise<{ bytes: Uint8Array; type: AudioType }>;
+  stt: SpeechToText;
+}
+
+/** Voice failures worth another try (the recording's host or the speech-to-text service was down), up to this many attempts. */
+const VOICE_ATTEMPTS = 3;
+const TRANSIENT_VOICE = new Set(['audio_fetch_failed', 'stt_timeout', 'stt_failed']);
 
 export interface ZaloWorker {
   /** Claims and handles one batch; returns how many rows it claimed. Never throws. */
@@ -77,6 +91,16 @@ export const defaultZaloFormat: ZaloFormatter = (answer, citations) => {
   return parts.length ? parts : [''];
 };
 
+/** The recording's URL in a user_send_audio event (message.attachments[].payload.url). */
+export function audioUrl(payload: ZaloPayload): string | null {
+  const list = Array.isArray(payload.message?.attachments) ? (payload.message!.attachments as unknown[]) : [];
+  for (const a of list) {
+    const url = (a as { payload?: { url?: unknown } } | null)?.payload?.url;
+    if (typeof url === 'string' && url) return url;
+  }
+  return null;
+}
+
 export function backoffMs(attempts: number): number {
   return Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1), BACKOFF_MAX_MS);
 }
@@ -91,7 +115,7 @@ interface InboxRow {
 }
 
 interface ZaloPayload {
-  message?: { msg_id?: unknown; text?: unknown };
+  message?: { msg_id?: unknown; text?: unknown; attachments?: unknown };
   /**
    * What the worker decided to send and how much of it went out, so a retry resends only the rest
    * and never asks twice. `at` is set just before part `sent` goes out and cleared when Zalo has
@@ -170,10 +194,33 @@ export function createZaloWorker(deps: ZaloWorkerDeps): ZaloWorker {
     }
     if (name === 'follow') return { kind: 'reply', parts: [t('zaloWelcome')], note: null };
     if (MEDIA_EVENTS.has(name)) return { kind: 'reply', parts: [t('zaloTextOnly')], note: null };
-    // Speech to text is not wired yet: ask the citizen to type instead.
-    if (name === 'user_send_audio') return { kind: 'reply', parts: [t('zaloVoiceNotYet')], note: 'stt_not_configured' };
+    if (name === 'user_send_audio') return planVoice(row, userId);
     // oa_* are our own messages echoed back; answering them would talk to ourselves.
     return { kind: 'ignore', reason: name.startsWith('oa_') ? 'oa_echo' : name === 'unfollow' ? 'unfollow' : 'unhandled_event' };
+  }
+
+  /** A voice note: fetched, transcribed, the transcript echoed back, then answered as a spoken question. */
+  async function planVoice(row: InboxRow, userId: string): Promise<Plan> {
+    if (!deps.voice) return { kind: 'reply', parts: [t('zaloVoiceNotYet')], note: 'stt_not_configured' };
+    const url = audioUrl(row.payload);
+    if (!url) return { kind: 'reply', parts: [t('zaloVoiceFailed')], note: 'no_audio_url' };
+    let heard: { text: string; alternatives: { text: string; confidence: number }[] };
+    try {
+      const audio = await deps.voice.fetchAudio(url);
+      heard = await deps.voice.stt.transcribe(audio, { lang: 'vi' });
+    } catch (e) {
+      if (!(e instanceof VoiceError)) throw e;
+      // A passing failure is retried (the worker's backoff); after a few tries the citizen is asked to type.
+      if (TRANSIENT_VOICE.has(e.code) && row.attempts < VOICE_ATTEMPTS) throw e;
+      deps.log('warn', 'zalo voice note not understood', { eventKey: row.event_key, code: e.code, error: e.message });
+      return { kind: 'reply', parts: [t(e.code === 'stt_not_configured' ? 'zaloVoiceNotYet' : 'zaloVoiceFailed')], note: e.code };
+    }
+    if (!heard.text) return { kind: 'reply', parts: [t('voiceNothingHeard')], note: 'no_speech' };
+    const conversationId = await latestConversation(userId);
+    const r = await deps.answers.ask({ question: heard.text, alternatives: heard.alternatives, conversationId, channel: 'zalo', spoken: true, citizenRef: userId });
+    // When the assistant asks "Có phải bạn hỏi …?" that question is the echo.
+    const echo = r.transcript && !r.transcript.confirm ? [fmt('voiceHeard', r.lang, { question: r.transcript.display })] : [];
+    return { kind: 'reply', parts: [...echo, ...format(r.answer, r.citations.map((c) => ({ n: c.n, ref: c.ref, ...(c.url ? { url: c.url } : {}) })))], note: null };
   }
 
   async function handle(row: InboxRow): Promise<void> {
