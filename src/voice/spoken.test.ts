@@ -14,6 +14,14 @@ describe('spoken question candidates', () => {
     ]);
   });
 
+  it('reads confidences that are all 0 as unknown, not as unsure', () => {
+    const c = spokenCandidates('gia hạn tạm trú', [
+      { text: 'gia hạn tạm trú', confidence: 0 },
+      { text: 'gia hạn tạm chú', confidence: 0 },
+    ]);
+    expect(c.map((x) => x.asr)).toEqual([1, 0.5]);
+  });
+
   it('takes a transcript without alternatives as heard', () => {
     expect(spokenCandidates('gia hạn tạm trú mười lăm ngày')[0]).toMatchObject({ text: 'gia hạn tạm trú 15 ngày', asr: 1 });
   });

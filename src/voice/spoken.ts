@@ -36,6 +36,8 @@ const combined = (c: SpokenCandidate, s: SpokenScore) => s.coverage * (0.6 + 0.4
 
 export function spokenCandidates(question: string, alternatives: { text: string; confidence: number }[] = []): SpokenCandidate[] {
   const clamp = (n: number) => (Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : 1);
+  // Some recognisers (browsers among them) report 0 for every hypothesis: that is "unknown", not "unsure".
+  if (alternatives.length && alternatives.every((a) => !a.confidence)) alternatives = alternatives.map((a, i) => ({ text: a.text, confidence: i === 0 ? 1 : 0.5 }));
   const given = alternatives.find((a) => a.text.trim() === question.trim());
   // Without alternatives the recogniser's confidence is unknown: the transcript is taken as heard.
   const first = { text: question, confidence: given ? given.confidence : alternatives.length ? Math.max(...alternatives.map((a) => clamp(a.confidence))) : 1 };
