@@ -10,7 +10,8 @@
 // for a bad or duplicate event; ack latency p50/p95/p99.
 //
 //   npm run bench:zalo -- [--events 1000] [--duplicates 0.2] [--bad 0.05] [--rate 40] [--users 150]
-//                         [--lost 0.03] [--no-kill] [--corpus data/gazette,data/qa] [--json]
+//                         [--lost 0.03] [--no-kill] [--in-service] [--corpus data/gazette,data/qa] [--json]
+// --in-service runs the worker inside `hoidap serve` (the default deployment) instead of killing a separate one.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -40,6 +41,8 @@ export interface ZaloBenchOptions {
   /** Share of the fake Zalo's answers to sends that are lost after the message went out. */
   lost: number;
   kill: boolean;
+  /** Run the worker inside `hoidap serve` (ZALO_WORKER=on, the default deployment) instead of as its own process; nothing is killed then. */
+  inService?: boolean;
   /** Knowledge ingested first (paths relative to the project). */
   corpus: string[];
   /** Give up waiting for the answers after this long. */
@@ -273,7 +276,7 @@ export async function runZaloBench(o: ZaloBenchOptions): Promise<ZaloBenchResult
       ZALO_WORKER_LOCK_SECONDS: '5',
     };
     const port = await freePort();
-    const serve = spawnCli(['serve'], { ...env, PORT: String(port), ZALO_WORKER: 'off' });
+    const serve = spawnCli(['serve'], { ...env, PORT: String(port), ZALO_WORKER: o.inService ? 'on' : 'off' });
     children.push(serve);
     await spawnUntil(serve, /"msg":"listening"/, 'hoidap serve');
     const base = `http://127.0.0.1:${port}`;
@@ -288,8 +291,8 @@ export async function runZaloBench(o: ZaloBenchOptions): Promise<ZaloBenchResult
       await spawnUntil(w, /"msg":"zalo worker started"/, 'hoidap worker');
       return w;
     };
-    let worker: ChildProcess = await startWorker();
-    log('service and worker ready');
+    let worker: ChildProcess | null = o.inService ? null : await startWorker();
+    log(o.inService ? 'service (with its worker) ready' : 'service and worker ready');
 
     // 3. The storm.
     const events = makeEvents(o, fake);
@@ -303,14 +306,15 @@ export async function runZaloBench(o: ZaloBenchOptions): Promise<ZaloBenchResult
 
     let killInfo: ZaloBenchResult['kill'] = null;
     const killer = (async () => {
-      if (!o.kill) return;
+      if (!o.kill || !worker) return;
       while (answeredIds().size < unique.size / 2) {
         if (Date.now() - started > o.timeoutMs) return;
         await new Promise((r) => setTimeout(r, 20));
       }
       const atAnswered = answeredIds().size;
-      worker.kill('SIGKILL');
-      await new Promise<void>((r) => (worker.exitCode !== null || worker.signalCode !== null ? r() : worker.once('exit', () => r())));
+      const dying = worker;
+      dying.kill('SIGKILL');
+      await new Promise<void>((r) => (dying.exitCode !== null || dying.signalCode !== null ? r() : dying.once('exit', () => r())));
       log(`worker killed after ${atAnswered} of ${unique.size} answered`);
       const t0 = Date.now();
       worker = await startWorker();
@@ -430,7 +434,7 @@ export async function runZaloBench(o: ZaloBenchOptions): Promise<ZaloBenchResult
       inboxNotDone === 0 &&
       rows.length === unique.size &&
       ack.p99 <= 2000 &&
-      (!o.kill || killInfo !== null);
+      (!o.kill || o.inService === true || killInfo !== null);
     return result;
   } finally {
     await db?.close().catch(() => {});
@@ -471,6 +475,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       users: { type: 'string', default: '150' },
       lost: { type: 'string', default: '0.03' },
       'no-kill': { type: 'boolean', default: false },
+      'in-service': { type: 'boolean', default: false },
       corpus: { type: 'string', default: 'data/gazette,data/qa' },
       timeout: { type: 'string', default: '900' },
       json: { type: 'boolean', default: false },
@@ -491,7 +496,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     rate: num('rate', values.rate, 1, 10_000),
     users: num('users', values.users, 1, 100_000),
     lost: num('lost', values.lost, 0, 0.5),
-    kill: !values['no-kill'],
+    kill: !values['no-kill'] && !values['in-service'],
+    inService: values['in-service'],
     corpus: values.corpus.split(',').filter(Boolean),
     timeoutMs: num('timeout', values.timeout, 10, 86_400) * 1000,
     questions: await loadQuestions(),

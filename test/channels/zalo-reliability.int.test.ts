@@ -29,4 +29,15 @@ describe('the Zalo channel under redeliveries, bad signatures and a killed worke
     expect(r.ack.p99).toBeLessThanOrEqual(2000);
     expect(r.ok).toBe(true);
   }, 300_000);
+
+  it('works the same with the worker inside the service (the default deployment)', async () => {
+    const r = await runZaloBench({ events: 40, duplicates: 0.2, bad: 0.05, rate: 40, users: 10, lost: 0.05, kill: false, inService: true, corpus: ['data/qa'], timeoutMs: 180_000, questions });
+    console.log(printZaloBench(r));
+    expect(r.statuses).toEqual({ 200: 38, 401: 2 });
+    expect(r.missing).toEqual([]);
+    expect(r.sentTwice).toEqual([]);
+    expect(r.mismatched).toEqual([]);
+    expect(r.inboxNotDone).toBe(0);
+    expect(r.ok).toBe(true);
+  }, 240_000);
 });
