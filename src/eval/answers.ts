@@ -32,7 +32,7 @@ export interface AnswerMiss {
 
 export interface AnswerEval {
   metrics: AnswerMetrics;
-  /** The question each id was understood as (follow-ups rewritten), for ranking. */
+  /** The question each id was understood as (follow-ups rewritten, transcripts normalised), for ranking. */
   understood: Map<string, string>;
   misses: AnswerMiss[];
 }
@@ -89,15 +89,17 @@ export async function runAnswerEval(deps: { db: Db; answers: AnswerService }, qu
     for (const q of questions) {
       let conversationId: string | undefined;
       const lang = q.lang === 'en' ? 'en' : undefined;
+      // A spoken conversation is spoken throughout.
+      const channel = q.channel === 'voice' ? 'voice' : 'api';
       for (const h of q.history) {
-        const r = await deps.answers.ask({ question: h, conversationId, channel: 'api', lang });
+        const r = await deps.answers.ask({ question: h, conversationId, channel, lang });
         conversationId = r.conversationId;
       }
       const t0 = performance.now();
-      const r = await deps.answers.ask({ question: q.text, conversationId, channel: q.channel === 'voice' ? 'voice' : 'api', lang });
+      const r = await deps.answers.ask({ question: q.text, conversationId, channel, lang });
       latency.push(performance.now() - t0);
       conversations.push(r.conversationId);
-      understood.set(q.id, r.rewrittenQuestion ?? q.text);
+      understood.set(q.id, r.rewrittenQuestion ?? r.transcript?.text ?? q.text);
       status[r.status] = (status[r.status] ?? 0) + 1;
 
       const escalated = r.status === 'escalated';

@@ -13,6 +13,7 @@ import type { EvalQuestion, GoldSource } from './sets.ts';
 import type { AnswerService } from '../answer/pipeline.ts';
 import { runAnswerEval, type AnswerMetrics, type AnswerMiss } from './answers.ts';
 import { loadGlossary, translateQuery } from '../text/english.ts';
+import { normalizeTranscript } from '../voice/normalize.ts';
 
 export interface RankingMetrics {
   recall_at_1: number;
@@ -149,9 +150,10 @@ export async function runEval(
     const goldKeys = new Set(gold.filter((g): g is UnitKey => g !== null).map((g) => `${g.documentId}:${g.unitKey}`));
     unresolved += gold.filter((g) => g === null).length;
     if (!q.gold.length) continue;
-    // A follow-up is ranked as the pipeline understood it (rewritten with its history).
-    // English questions are searched in Vietnamese, through the glossary, as the answer pipeline does.
-    const understood = answerEval?.understood.get(q.id) ?? q.text;
+    // A follow-up is ranked as the pipeline understood it (rewritten with its history), a spoken
+    // question as its transcript was normalised. English questions are searched in Vietnamese,
+    // through the glossary, as the answer pipeline does.
+    const understood = answerEval?.understood.get(q.id) ?? (q.channel === 'voice' ? normalizeTranscript(q.text).text : q.text);
     const asked = q.lang === 'en' ? translateQuery(understood, glossary) : understood;
     const text = opts.stripDiacritics ? stripDiacritics(asked) : asked;
 
