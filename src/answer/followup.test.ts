@@ -26,6 +26,19 @@ describe('follow-up rewrite', () => {
     expect(rewriteFollowUp('thế còn nộp trực tuyến?', asked('Lệ phí đăng ký tạm trú nộp trực tiếp là bao nhiêu?'))?.text).toBe('Lệ phí đăng ký tạm trú nộp trực tuyến');
   });
 
+  it('sees through a closing particle ("thế", "vậy ạ", "nhỉ") to the bare aspect', () => {
+    const residence = asked('Đăng ký tạm trú cần những giấy tờ gì?');
+    expect(isFollowUp('bao lâu thì xong thế', residence)).toBe(true);
+    expect(rewriteFollowUp('bao lâu thì xong thế ạ?', residence)?.text).toBe('bao lâu thì xong Đăng ký tạm trú');
+    expect(rewriteFollowUp('lệ phí bao nhiêu vậy ạ', residence)?.text).toBe('lệ phí bao nhiêu Đăng ký tạm trú');
+    expect(isFollowUp('mất mấy ngày nhỉ', asked('Cấp lại thẻ căn cước cần gì'))).toBe(true);
+    expect(rewriteFollowUp('còn lệ phí thì sao vậy?', residence)?.text).toBe('lệ phí Đăng ký tạm trú');
+  });
+
+  it('keeps an unaccented "the", which may be "thẻ" (a card) and name a new topic', () => {
+    expect(isFollowUp('phi lam the bao nhieu', asked('Đăng ký tạm trú cần những giấy tờ gì?'))).toBe(false);
+  });
+
   it('leaves a question that stands on its own alone', () => {
     expect(rewriteFollowUp('Lệ phí đăng ký kết hôn là bao nhiêu?', asked('Đăng ký tạm trú cần những giấy tờ gì?'))).toBeNull();
   });

@@ -30,6 +30,9 @@ export function aspectsOf(text: string): Aspect[] {
 // Openers and closers that make a message lean on the one before.
 const LEADING = /^(?:(?:thế|vậy|the|vay)\s+)?(?:còn|con)\s+|^(?:vậy|thế|vay|the)\s+(?:thì\s+|thi\s+)?|^(?:and\s+)?(?:what|how)\s+about\s+|^and\s+/iu;
 const TRAILING = /\s*(?:thì\s+sao|thi\s+sao|thế\s+nào|the\s+nao|nữa|nua|thì\s+thế\s+nào|then)?\s*(?:ạ|a|nhỉ|nhi|vậy|vay|hả|ha)?\s*[?？.!…]*\s*$/iu;
+// A particle that only softens the question: "bao lâu thì xong thế ạ", "hết bao nhiêu vậy". Without
+// diacritics "the" may be "thẻ" (card) and is kept.
+const CLOSING_PARTICLE = /\s+(?:thế|vậy|vay|nhỉ|nhi)(?:\s+(?:ạ|a|à|nhé|nhe|nha))?\s*([?？.!…]*)\s*$/iu;
 const ANAPHORA = /\b(?:thu tuc (?:do|nay|tren)|truong hop (?:do|nay|tren)|viec (?:do|nay)|cai (?:do|nay)|giay (?:do|nay)|dieu (?:do|nay)|luat (?:do|nay)|the same|that procedure|this procedure|it)\b/;
 // Words around an aspect that do not name a topic: "hết bao nhiêu tiền", "bao lâu thì xong".
 const FILLERS = /\b(?:het|mat|thi|co|duoc|xong|ket qua|nhan|lay|lam|moi|roi|nua|tat ca|tong cong|khoang|tam|chung|tra|nop|ngay|tien|gio|tuan|thang|lan)\b/g;
@@ -52,9 +55,14 @@ function syllableCount(s: string): number {
   return (fold(s).match(/[a-z0-9]+/g) ?? []).length;
 }
 
+/** `text` without a closing particle, its final punctuation kept. */
+function withoutParticle(text: string): string {
+  return text.trim().replace(CLOSING_PARTICLE, '$1');
+}
+
 export function isFollowUp(text: string, history: Turn[]): boolean {
   if (!lastCitizenTurn(history)) return false;
-  const t = text.trim();
+  const t = withoutParticle(text);
   const ff = ` ${fold(t).replace(/[^a-z0-9]+/g, ' ').trim()} `;
   if (LEADING.test(t) && syllableCount(t) <= 12) return true;
   if (/\b(?:thi sao|the nao)\s*$/.test(ff.trim()) && syllableCount(t) <= 10) return true;
@@ -107,7 +115,7 @@ export function rewriteFollowUp(text: string, history: Turn[]): Rewrite | null {
   if (!isFollowUp(text, history)) return null;
   const base = lastCitizenTurn(history)!;
   const earlier = base.rewritten ?? base.text;
-  const aspect = text.replace(LEADING, '').replace(TRAILING, '').trim();
+  const aspect = withoutParticle(text).replace(LEADING, '').replace(TRAILING, '').trim();
   const topic = topicOf(earlier);
   if (!topic) return null;
   // "còn nữ thì sao?" after "Nam bao nhiêu tuổi…": the new word takes the place of its

@@ -34,6 +34,11 @@ describe('the answer block of an eval', () => {
     expect(await fx.db.query('SELECT id FROM tickets')).toEqual([]);
   });
 
+  it('records a spoken question as the pipeline understood its transcript', async () => {
+    const r = await runAnswerEval({ db: fx.db, answers: fx.service() }, [q('v1', 'điều hai mươi luật cư trú quy định gì', { channel: 'voice' })]);
+    expect(r.understood.get('v1')).toContain('điều 20');
+  });
+
   it('scores a wrong escalation against precision, and a missed one against recall', async () => {
     const r = await runAnswerEval({ db: fx.db, answers: fx.service({ params: { threshold: 1.01 } }) }, [
       q('a1', 'Gia hạn tạm trú mất mấy ngày?', { facts: ['3 ngày làm việc'] }),

@@ -87,6 +87,41 @@ describe('number words that stay words', () => {
   });
 });
 
+describe('number words that lost their diacritics', () => {
+  it.each<Case>([
+    // one word without marks inside an accented number
+    ['điều một trăm ba muoi hai', 'điều 132'],
+    ['luật an ninh mạng hai nghìn không tram mười tám', 'luật an ninh mạng 2018'],
+    ['điều mười lam', 'điều 15'],
+    ['điều hai mươi mot', 'điều 21'],
+    ['bộ luật dân sự hai không mot lăm', 'bộ luật dân sự 2015'],
+    ['trong điều muoi của bộ luật dân sự hai nghin mười chín', 'trong điều 10 của bộ luật dân sự 2019'],
+    ['mức phạt hai muoi triệu đồng', 'mức phạt 20.000.000 đồng'],
+    // next to digits the recogniser wrote as digits
+    ['con tôi 2 muoi tuổi', 'con tôi 20 tuổi'],
+    ['phạt 2 triệu đồng', 'phạt 2.000.000 đồng'],
+    ['lệ phí 5 trăm nghìn', 'lệ phí 500.000'],
+    // in a transcript with no diacritics at all
+    ['con toi 2 muoi tuoi', 'con toi 20 tuoi'],
+    ['phat 2 trieu dong', 'phat 2.000.000 dong'],
+    ['luat an ninh mang hai nghin khong tram muoi tam', 'luat an ninh mang 2018'],
+    ['dieu muoi', 'dieu 10'],
+  ])('%s → %s', (spoken, text) => {
+    expect(textOf(spoken)).toBe(text);
+  });
+
+  it.each<Case>([
+    // "làm", "mọt" and "tỷ lệ" without a number word that exists only in numbers beside them
+    ['tôi lam hai lần', 'tôi lam 2 lần'],
+    ['sách bị mot ăn', 'sách bị mot ăn'],
+    ['điều lam tôi lo', 'điều lam tôi lo'],
+    ['một tỷ lệ nhỏ', 'một tỷ lệ nhỏ'],
+    ['da nop ho so roi', 'da nop ho so roi'],
+  ])('%s stays %s', (spoken, text) => {
+    expect(textOf(spoken)).toBe(text);
+  });
+});
+
 describe('digits read one by one', () => {
   it.each<Case>([
     ['số điện thoại không chín không một hai ba bốn năm sáu bảy', 'số điện thoại 0901234567'],
@@ -122,6 +157,18 @@ describe('dates and times', () => {
     ['từ năm hai nghìn mười tám', 'từ năm 2018'],
     ['năm một nghìn chín trăm chín mươi', 'năm 1990'],
     ['tôi sinh năm chín tám', 'tôi sinh năm 98'],
+    // a year said as its century and a two-digit number
+    ['bộ luật dân sự hai không mười lăm', 'bộ luật dân sự 2015'],
+    ['hai không mười bảy', '2017'],
+    ['hai nghìn mười lăm', '2015'],
+    ['năm hai không hai mươi tư', 'năm 2024'],
+    ['luat dan su hai khong muoi lam', 'luat dan su 2015'],
+    // "thế" closing the question is a particle, not the second half of "tư thế"
+    ['năm hai nghìn không trăm hai mươi tư thế ạ', 'năm 2024 thế'],
+    ['năm hai không hai tư thế ạ', 'năm 2024 thế'],
+    ['tháng tư thế ạ', 'tháng 4 thế'],
+    ['tư thế ngồi khi làm việc', 'tư thế ngồi khi làm việc'],
+    ['ngồi sai tư thế', 'ngồi sai tư thế'],
   ])('%s → %s', (spoken, text) => {
     expect(textOf(spoken)).toBe(text);
   });
@@ -141,6 +188,20 @@ describe('money', () => {
     ['phạt từ bốn triệu đến sáu triệu đồng', 'phạt từ 4.000.000 đến 6.000.000 đồng'],
     ['lương ba triệu một tháng', 'lương 3.000.000 một tháng'],
     ['khoản hai triệu đồng', 'khoản 2.000.000 đồng'],
+  ])('%s → %s', (spoken, text) => {
+    expect(textOf(spoken)).toBe(text);
+  });
+});
+
+describe('units', () => {
+  it.each<Case>([
+    ['bao nhiêu mét vuông', 'bao nhiêu m2'],
+    ['ba mươi mét vuông', '30 m2'],
+    ['dien tich toi thieu ba muoi met vuong', 'dien tich toi thieu 30 m2'],
+    ['hai mươi mét khối', '20 m3'],
+    ['năm ki lô mét', '5 km'],
+    ['cách ba cây số', 'cách 3 km'],
+    ['cột cây số bên đường', 'cột cây số bên đường'],
   ])('%s → %s', (spoken, text) => {
     expect(textOf(spoken)).toBe(text);
   });
@@ -227,6 +288,12 @@ describe('fillers', () => {
     ['chú ý là phải mang theo bản gốc', 'chú ý là phải mang theo bản gốc'],
     ['đăng ký ở hà nội à', 'đăng ký ở hà nội'],
     ['chị ơi', ''],
+    // without diacritics: "a"/"da" go only before another filler ("da" may be "đã")
+    ['a cho em hoi chut con toi muoi sau tuoi thi lam can cuoc duoc chua', 'con toi 16 tuoi thi lam can cuoc duoc chua'],
+    ['da em chao anh cho em hoi la xin giay xac nhan cu tru o dau', 'xin giay xac nhan cu tru o dau'],
+    ['da chi oi cho em hoi le phi ket hon', 'le phi ket hon'],
+    ['xin chao cho em hoi thu tuc ket hon', 'thu tuc ket hon'],
+    ['da nop ho so roi a', 'da nop ho so roi'],
   ])('%s → %s', (spoken, text) => {
     expect(textOf(spoken)).toBe(text);
   });

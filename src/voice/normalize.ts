@@ -107,6 +107,8 @@ interface FillerRule {
   notAfter?: Set<string>;
   /** Words after it that make it part of the sentence: "em muốn hỏi về…" reads as a request. */
   notBefore?: Set<string>;
+  /** Only when another filler follows: without diacritics "da" may be "đã", "a" the letter. */
+  beforeFiller?: boolean;
 }
 
 const PRONOUNS = 'anh|chị|em|bạn|ad|admin|cô|chú|bác|ông|bà|cháu|con|mình|tôi|tớ|anh_chị|các_anh|các_chị';
@@ -141,6 +143,7 @@ const FILLERS: FillerRule[] = [
   rule('ý là', { notAfter: new Set(['chú', 'lưu', 'đồng', 'chủ', 'cố', 'tùy', 'gợi', 'ngụ', 'có', 'tác', 'nghĩa'].map(nt)) }),
   rule('(ờ|ừ|ừm|ưm|ờm|ơ|à|ạ|hừm|ừ_thì|à_mà)'),
   rule('(dạ|vâng|dạ_vâng)', { startOnly: true }),
+  rule('(à|ạ|dạ|vâng|dạ_vâng|ừm|ờm)', { startOnly: true, folded: true, beforeFiller: true }),
   rule('thưa P', { startOnly: true }),
   rule('P? (chào|xin_chào) P? (ạ)?', { startOnly: true, folded: true, notBefore: new Set([nt('mừng'), 'mung']) }),
 ];
@@ -169,6 +172,22 @@ function matchRule(r: FillerRule, toks: Token[], i: number, folded: boolean): nu
   return end > i ? end : -1;
 }
 
+/** End of the longest filler at token `i`, or -1. `prev` is the word kept before it, if any. */
+function fillerEnd(toks: Token[], i: number, folded: boolean, atStart: boolean, prev: Token | undefined): number {
+  const tok = toks[i];
+  if (tok?.kind !== 'word') return -1;
+  let end = -1;
+  for (const r of FILLERS) {
+    if ((folded && !r.folded) || (r.startOnly && !atStart) || !(folded ? r.foldedFirsts : r.firsts).has(tok.key)) continue;
+    if (r.notAfter && prev?.kind === 'word' && r.notAfter.has(prev.low)) continue;
+    const e = matchRule(r, toks, i, folded);
+    if (e > 0 && r.notBefore && toks[e]?.kind === 'word' && r.notBefore.has(toks[e]!.key)) continue;
+    if (e > 0 && r.beforeFiller && fillerEnd(toks, e, folded, atStart, undefined) < 0) continue;
+    end = Math.max(end, e);
+  }
+  return end;
+}
+
 function removeFillers(toks: Token[], folded: boolean): Token[] {
   const out: Token[] = [];
   let atStart = true;
@@ -183,15 +202,7 @@ function removeFillers(toks: Token[], folded: boolean): Token[] {
       i++;
       continue;
     }
-    let end = -1;
-    for (const r of FILLERS) {
-      if ((folded && !r.folded) || (r.startOnly && !atStart) || !(folded ? r.foldedFirsts : r.firsts).has(tok.key)) continue;
-      const prev = out.at(-1);
-      if (r.notAfter && prev?.kind === 'word' && r.notAfter.has(prev.low)) continue;
-      const e = matchRule(r, toks, i, folded);
-      if (e > 0 && r.notBefore && toks[e]?.kind === 'word' && r.notBefore.has(toks[e]!.key)) continue;
-      end = Math.max(end, e);
-    }
+    const end = fillerEnd(toks, i, folded, atStart, out.at(-1));
     if (end > i) {
       i = end;
       justRemoved = true;
@@ -306,6 +317,42 @@ function joinSpelled(toks: Token[], folded: boolean): Token[] {
       out.push(producedToken(official, 'code'));
       i = end;
       continue next;
+    }
+    out.push(toks[i]!);
+    i++;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Units said in words, written as the legal texts write them: "ba mươi mét vuông" → "30 m2"
+
+interface UnitWords {
+  words: string[];
+  unit: string;
+  /** Only after a number: "cây số" is a kilometre in "ba cây số", a milestone elsewhere. */
+  afterNumber?: boolean;
+}
+const UNIT_WORDS: UnitWords[] = [
+  { words: ['met', 'vuong'], unit: 'm2' },
+  { words: ['met', 'khoi'], unit: 'm3' },
+  { words: ['ki', 'lo', 'met'], unit: 'km' },
+  { words: ['kilomet'], unit: 'km' },
+  { words: ['cay', 'so'], unit: 'km', afterNumber: true },
+];
+
+/** Compared without diacritics either way: "met vuong" is no other word. */
+function joinUnits(toks: Token[]): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  next: while (i < toks.length) {
+    for (const u of UNIT_WORDS) {
+      if (u.afterNumber && out.at(-1)?.kind !== 'num') continue;
+      if (u.words.every((w, n) => toks[i + n]?.kind === 'word' && fold(toks[i + n]!.low).replace(/-/g, '') === w)) {
+        out.push(producedToken(u.unit, 'num'));
+        i += u.words.length;
+        continue next;
+      }
     }
     out.push(toks[i]!);
     i++;
@@ -487,6 +534,7 @@ export function normalizeTranscript(raw: string, opts: NormalizeOptions = {}): N
   let toks = removeFillers(original, folded);
   toks = joinSpelled(toks, folded);
   toks = convertNumberTokens(toks, folded);
+  toks = joinUnits(toks);
   toks = trimPunct(toks);
   let accented = !folded;
   if (folded && opts.restoreDiacritics && toks.some((t) => t.kind === 'word')) {

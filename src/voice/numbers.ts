@@ -37,6 +37,7 @@ const AFTER_TENS = new Map(
 const AFTER_MUOI = new Map([...AFTER_TENS].filter(([w]) => w !== 'mốt'));
 // Forms that only exist after a tens digit, so "hai lăm" (25) and "ba mốt" (31) are unambiguous.
 const CONTRACTED = new Map(Object.entries({ mốt: 1, tư: 4, lăm: 5, nhăm: 5 }).map(([w, v]) => [nt(w), v]));
+const DIGIT_NAMES = [...DIGITS].filter(([w]) => w !== nt('bẩy')).map(([w]) => w);
 const SCALES = new Map(Object.entries({ nghìn: 1e3, ngàn: 1e3, triệu: 1e6, tỷ: 1e9, tỉ: 1e9 }).map(([w, v]) => [nt(w), v]));
 const NUMBER_WORDS = new Set([
   ...DIGITS.keys(),
@@ -51,6 +52,14 @@ for (const w of NUMBER_WORDS) FOLDED_READINGS.set(fold(w), [...(FOLDED_READINGS.
 // "ty"/"ti" (một tí). They count as numbers only inside a number, never as its first or only word.
 const RISKY_FOLDED = new Set(['nam', 'sau', 'bay', 'tam', 'tu', 'lam', 'le', 'ty', 'ti']);
 
+// A recogniser sometimes drops the marks of a single word inside an accented transcript: "một trăm
+// ba muoi hai", "hai không mot lăm". Such a word reads as a number only when it is attached to one.
+// These syllables are rarely anything but numbers, so any number word next to them will do (or a
+// word that asks for a number: "điều muoi")…
+const PLAIN_FOLDED = new Set(['muoi', 'tram', 'nghin', 'trieu', 'chuc', 'khong', 'bon', 'chin']);
+// …the others ("lam" is làm, "mot" mọt, "ngan" ngắn) need a neighbour that exists only in numbers.
+const NUMBER_ONLY = new Set(words('mười mươi trăm nghìn ngàn triệu chục lăm nhăm mốt'));
+
 /** A word list compared as typed, or folded when the transcript has no diacritics. */
 interface WordSet {
   accented: Set<string>;
@@ -60,6 +69,8 @@ const wordSet = (s: string): WordSet => ({ accented: new Set(words(s)), folded: 
 
 // "hai tư vấn viên" is two advisers, not 24.
 const TU_COMPOUNDS = wordSet('vấn pháp nhân cách liệu duy thế tưởng hữu bản sản lệnh trang thục chất gia doanh lợi vị');
+// Particles that close a clause: "… hai mươi tư thế ạ".
+const CLOSING_PARTICLES = wordSet('ạ à nhé nha nhỉ hả');
 
 type UnitKind = 'time' | 'age' | 'money' | 'measure' | 'count';
 const UNITS = new Map<string, UnitKind>();
@@ -205,6 +216,47 @@ class Scanner {
       if (folded) return FOLDED_READINGS.get(tok.key) ?? [];
       return NUMBER_WORDS.has(tok.key) ? [tok.key] : [];
     });
+    if (!folded) this.readStrayFolded();
+    this.readTypedDigits();
+  }
+
+  /**
+   * Recognisers write some numbers as digits and the rest in words: "2 muoi", "5 trăm", "2 triệu".
+   * A digit right before a multiplier word is read as that digit's word, so the number reads whole.
+   */
+  private readTypedDigits(): void {
+    this.t.forEach((tok, i) => {
+      if (tok.kind !== 'num' || !/^[1-9]$/.test(tok.surface)) return;
+      if (['mươi', 'trăm', 'chục'].some((w) => this.has(i + 1, w)) || this.scale(i + 1) !== undefined) this.readings[i] = [DIGIT_NAMES[Number(tok.surface)]!];
+    });
+  }
+
+  /** Gives readings to number words without marks in an accented transcript, where attached to a number. */
+  private readStrayFolded(): void {
+    const candidates = new Set<number>();
+    this.t.forEach((tok, i) => {
+      if (tok.kind === 'word' && !NUMBER_WORDS.has(tok.key) && fold(tok.key) === tok.key && FOLDED_READINGS.has(tok.key)) candidates.add(i);
+    });
+    const numberOnly = (j: number) => this.readings[j]?.some((r) => NUMBER_ONLY.has(r)) ?? false;
+    const anyNumber = (j: number) => (this.readings[j]?.length ?? 0) > 0 || (this.t[j]?.kind === 'num' && /^\d+$/.test(this.t[j]!.surface));
+    const asksNumber = (j: number) => {
+      const tok = this.t[j];
+      return tok?.kind === 'word' && (STRUCTURAL.has(tok.key) || FOLDED_STRUCTURAL.has(tok.key));
+    };
+    // Each word read gives its neighbours something to attach to: "hai nghìn không tram mười tám".
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const i of candidates) {
+        const key = this.t[i]!.key;
+        const attached = PLAIN_FOLDED.has(key)
+          ? anyNumber(i - 1) || anyNumber(i + 1) || asksNumber(i - 1)
+          : numberOnly(i - 1) || numberOnly(i + 1);
+        if (!attached) continue;
+        this.readings[i] = FOLDED_READINGS.get(key)!;
+        candidates.delete(i);
+        grew = true;
+      }
+    }
   }
 
   private k(w: string): string {
@@ -249,7 +301,9 @@ class Scanner {
   }
 
   private scale(i: number): number | undefined {
-    return this.read(i, SCALES);
+    const s = this.read(i, SCALES);
+    // "tỷ lệ" is a rate, not a billion
+    return s === 1e9 && this.is(i + 1, 'lệ') ? undefined : s;
   }
 
   private isFive(i: number): boolean {
@@ -279,14 +333,14 @@ class Scanner {
   private tens(q: number, riskyHead: boolean): { value: number; end: number } | null {
     if (this.has(q, 'mười')) {
       const u = this.read(q + 1, AFTER_MUOI);
-      if (u !== undefined && !(u === 4 && this.has(q + 1, 'tư') && this.tuCompound(q + 2))) return { value: 10 + u, end: q + 2 };
+      if (u !== undefined && !(u === 4 && this.has(q + 1, 'tư') && this.tuCompound(q + 2, true))) return { value: 10 + u, end: q + 2 };
       return { value: 10, end: q + 1 };
     }
     const d = this.digit(q);
     if (d === undefined || d < 1) return null;
     if (d >= 2 && this.has(q + 1, 'mươi')) {
       const u = this.read(q + 2, AFTER_TENS);
-      if (u !== undefined && !(u === 4 && this.has(q + 2, 'tư') && this.tuCompound(q + 3))) return { value: d * 10 + u, end: q + 3 };
+      if (u !== undefined && !(u === 4 && this.has(q + 2, 'tư') && this.tuCompound(q + 3, true))) return { value: d * 10 + u, end: q + 3 };
       return { value: d * 10, end: q + 2 };
     }
     if (this.has(q + 1, 'chục')) return { value: d * 10, end: q + 2 };
@@ -298,8 +352,18 @@ class Scanner {
     return null;
   }
 
-  private tuCompound(i: number): boolean {
-    return this.inSet(i, TU_COMPOUNDS);
+  /**
+   * Whether "tư" before word `i` is the first half of a word ("tư vấn", "tư thế"). After a number
+   * a clause-final "thế" is a particle: "năm hai nghìn không trăm hai mươi tư thế ạ".
+   */
+  private tuCompound(i: number, afterNumber = false): boolean {
+    if (!this.inSet(i, TU_COMPOUNDS)) return false;
+    return !(afterNumber && this.is(i, 'thế') && this.clauseEnds(i + 1));
+  }
+
+  private clauseEnds(i: number): boolean {
+    const tok = this.t[i];
+    return !tok || tok.kind === 'punct' || this.inSet(i, CLOSING_PARTICLES);
   }
 
   /** A digit standing for the next lower place: "một trăm hai" = 120, "một triệu hai" = 1.200.000. */
@@ -397,18 +461,23 @@ class Scanner {
     return { value: total, end: e, lone: e - p === 1, amount };
   }
 
-  /** Digits read one by one: "không chín không một…", "hai không hai tư". */
+  /** Digits read one by one: "không chín không một…", "hai không hai tư"; "hai không mười lăm" (2015). */
   private run(i: number): { digits: string; end: number } {
     let j = i;
     let digits = '';
     while (j < this.t.length) {
+      if (digits === '19' || digits === '20') {
+        // A year said as its century and a two-digit number: "hai không mười lăm", "hai không hai mươi tư".
+        const t = this.tens(j, true);
+        if (t && t.value >= 10) return { digits: digits + t.value, end: t.end };
+      }
       let d = this.digit(j);
       if (j === i) {
         if (this.risky(j)) break;
       } else if (d === undefined && (!this.folded || j - i >= 3)) {
         // "hai không hai tư" (2024); without diacritics only once the run is clearly digits
         d = this.read(j, CONTRACTED);
-        if (d === 4 && this.tuCompound(j + 1)) d = undefined;
+        if (d === 4 && this.tuCompound(j + 1, true)) d = undefined;
       }
       if (d === undefined) break;
       digits += d;
@@ -576,7 +645,7 @@ class Scanner {
     if (!this.is(i, 'tháng')) return null;
     if (this.folded && this.t[i + 1]?.key === 'sau') return null; // "tháng sau"
     // April is "tháng tư"; "tư" alone is not a number anywhere else
-    if (!this.folded && this.has(i + 1, 'tư') && !this.tuCompound(i + 2)) return { tokens: [this.t[i]!, this.emitNum('4')], end: i + 2 };
+    if (!this.folded && this.has(i + 1, 'tư') && !this.tuCompound(i + 2, true)) return { tokens: [this.t[i]!, this.emitNum('4')], end: i + 2 };
     const c = this.cardinal(i + 1, true);
     if (!c || c.value < 1 || c.value > 12 || c.amount) return null;
     if (c.lone && this.isFive(i + 1) && this.yearModifier(i + 2)) return null; // "tháng năm nay": May, or this year's month?
