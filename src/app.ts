@@ -42,6 +42,8 @@ export interface AppDeps {
   zaloWorker?: { wake(): void };
   /** Speech to text for /v1/voice; from the configuration when absent. */
   stt?: SpeechToText;
+  /** The built chat widget (Workers bundle it); built in memory with esbuild when absent. */
+  widget?: () => Promise<string>;
 }
 
 export function createApp(deps: AppDeps) {

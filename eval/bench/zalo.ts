@@ -25,6 +25,7 @@ import { ingestPaths } from '../../src/ingest/pipeline.ts';
 import { loadProjectRegistry } from '../../src/ingest/registry.ts';
 import { freePort } from '../../test/support/db.ts';
 import { spawnCli, ROOT } from '../../test/support/cli.ts';
+import { killed, spawnUntil } from '../../test/support/processes.ts';
 
 const APP_ID = '4143927346023457012';
 const APP_SECRET = 'bench-app-secret';
@@ -208,34 +209,6 @@ function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
-
-/** Starts a child, collecting its stderr; resolves once `ready` matches a line of it. */
-function spawnUntil(child: ChildProcess, ready: RegExp, what: string, timeoutMs = 120_000): Promise<{ child: ChildProcess; stderr: () => string }> {
-  let err = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not start within ${timeoutMs} ms:\n${err.slice(-2000)}`)), timeoutMs);
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d;
-      if (err.length > 200_000) err = err.slice(-100_000);
-      if (ready.test(err)) {
-        clearTimeout(timer);
-        resolve({ child, stderr: () => err });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${what} exited (${code}) before it was ready:\n${err.slice(-2000)}`));
-    });
-  });
-}
-
-const killed = (child: ChildProcess | null, signal: NodeJS.Signals = 'SIGTERM') =>
-  new Promise<void>((resolve) => {
-    if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill(signal);
-    setTimeout(() => (child.kill('SIGKILL'), resolve()), 10_000).unref();
-  });
 
 export async function runZaloBench(o: ZaloBenchOptions): Promise<ZaloBenchResult> {
   const log = o.log ?? (() => {});

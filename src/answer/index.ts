@@ -4,20 +4,33 @@ import type { Db } from '../db/index.ts';
 import { loadAgencies, type AgencyDirectory } from '../escalation/agencies.ts';
 import type { Logger } from '../http/errors.ts';
 import type { Searcher } from '../retrieval/search.ts';
-import { loadGlossary } from '../text/english.ts';
+import { loadGlossary, type Glossary } from '../text/english.ts';
 import type { Lexicon } from '../text/lexicon.ts';
-import { createConfiguredLlm } from './llm.ts';
+import { createConfiguredLlm, type Prompts } from './llm.ts';
 import { createAnswerService, type AnswerDeps, type AnswerService, type Masker } from './pipeline.ts';
 
 export async function createConfiguredAnswerService(
   config: Config,
-  deps: { db: Db; searcher: Searcher; lexicon: Lexicon; log: Logger; now: () => Date; masker?: Masker; agencies?: AgencyDirectory; onTicket?: AnswerDeps['onTicket'] },
+  deps: {
+    db: Db;
+    searcher: Searcher;
+    lexicon: Lexicon;
+    log: Logger;
+    now: () => Date;
+    masker?: Masker;
+    agencies?: AgencyDirectory;
+    onTicket?: AnswerDeps['onTicket'];
+    /** Given by a runtime without files (Workers); read from data/ and prompts/ otherwise. */
+    glossary?: Glossary;
+    prompts?: Prompts;
+  },
 ): Promise<AnswerService> {
+  const { glossary, prompts, ...rest } = deps;
   return createAnswerService({
-    ...deps,
-    glossary: loadGlossary(),
+    ...rest,
+    glossary: glossary ?? loadGlossary(),
     agencies: deps.agencies ?? loadAgencies(),
-    llm: await createConfiguredLlm(config),
+    llm: await createConfiguredLlm(config, prompts),
     ...(config.answerMinConfidence !== undefined ? { params: { threshold: config.answerMinConfidence } } : {}),
   });
 }

@@ -14,7 +14,8 @@ import { termCounts } from '../text/terms.ts';
 import { passageScore } from '../retrieval/features.ts';
 import type { Draft, Turn } from './types.ts';
 
-const PROMPTS_DIR = fileURLToPath(new URL('../../prompts/', import.meta.url));
+// Resolved when called, not when the module loads: a bundle without project files (Workers) never calls it.
+const promptsDir = () => fileURLToPath(new URL('../../prompts/', import.meta.url));
 
 export interface Prompt {
   id: string;
@@ -22,8 +23,13 @@ export interface Prompt {
 }
 
 /** A prompt file: front matter with its versioned id, then the text. */
-export function loadPrompt(name: string, dir = PROMPTS_DIR): Prompt {
-  const raw = readFileSync(`${dir}${name}.md`, 'utf8');
+export function loadPrompt(name: string, dir = promptsDir()): Prompt {
+  return promptFrom(name, readFileSync(`${dir}${name}.md`, 'utf8'));
+}
+
+export type Prompts = { vi: Prompt; en: Prompt; rewrite: Prompt };
+
+export function promptFrom(name: string, raw: string): Prompt {
   const m = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(raw);
   const id = m ? /id:\s*(\S+)/.exec(m[1]!)?.[1] : undefined;
   if (!m || !id) throw new Error(`prompts/${name}.md: missing front matter with an id`);
@@ -121,7 +127,7 @@ export interface LlmComposerOptions {
   id: string;
   timeoutMs: number;
   maxSources?: number;
-  prompts?: { vi: Prompt; en: Prompt; rewrite: Prompt };
+  prompts?: Prompts;
 }
 
 export function createLlmComposer(o: LlmComposerOptions): LlmComposer {
@@ -165,7 +171,7 @@ export function createLlmComposer(o: LlmComposerOptions): LlmComposer {
 }
 
 /** The configured chat model, or null when LLM_PROVIDER is none. */
-export async function createConfiguredLlm(config: Config): Promise<LlmComposer | null> {
+export async function createConfiguredLlm(config: Config, prompts?: Prompts): Promise<LlmComposer | null> {
   const { provider, baseUrl, model, apiKey, timeoutMs } = config.llm;
   if (provider === 'none' || !model) return null;
   if (provider === 'openai') {
@@ -177,9 +183,9 @@ export async function createConfiguredLlm(config: Config): Promise<LlmComposer |
       apiKey: apiKey ?? 'not-needed',
       ...(baseUrl ? { configuration: { baseURL: baseUrl } } : {}),
     }).withConfig({ response_format: { type: 'json_object' } }) as unknown as BaseChatModel;
-    return createLlmComposer({ model: chat, id: `openai:${model}`, timeoutMs });
+    return createLlmComposer({ model: chat, id: `openai:${model}`, timeoutMs, ...(prompts ? { prompts } : {}) });
   }
   const { ChatOllama } = await import('@langchain/ollama');
   const chat = new ChatOllama({ model, temperature: 0, format: 'json', ...(baseUrl ? { baseUrl } : {}) });
-  return createLlmComposer({ model: chat, id: `ollama:${model}`, timeoutMs });
+  return createLlmComposer({ model: chat, id: `ollama:${model}`, timeoutMs, ...(prompts ? { prompts } : {}) });
 }

@@ -31,7 +31,7 @@ const schema = z.object({
       .refine((v) => /^postgres(ql)?:\/\//.test(v) && URL.canParse(v), 'must be a postgres:// or postgresql:// URL')
       .optional(),
   ),
-  EMBEDDER: z.preprocess(emptyAsUndefined, z.enum(['lexical', 'onnx', 'openai']).default('lexical')),
+  EMBEDDER: z.preprocess(emptyAsUndefined, z.enum(['lexical', 'onnx', 'openai', 'workers-ai']).default('lexical')),
   EMBEDDING_MODEL_PATH: optionalString,
   EMBEDDING_BASE_URL: z.preprocess(emptyAsUndefined, httpUrl()),
   EMBEDDING_MODEL: optionalString,

@@ -4,7 +4,8 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/support/fixtures.ts';
 import { buildTinyModel } from '../../test/support/tiny-model.ts';
-import { EmbedderLoadError, createOnnxEmbedder } from './onnx.ts';
+import { createOnnxEmbedder } from './onnx.ts';
+import { EmbedderLoadError } from './types.ts';
 import { createOpenAiEmbedder } from './openai.ts';
 
 const cos = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i]!, 0);

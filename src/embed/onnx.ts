@@ -2,11 +2,9 @@
 // directory (EMBEDDING_MODEL_PATH): nothing is ever downloaded.
 import { basename, dirname, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
+import { EmbedderLoadError } from './types.ts';
 import type { Embedder } from './types.ts';
 
-export class EmbedderLoadError extends Error {
-  override name = 'EmbedderLoadError';
-}
 
 export interface OnnxOptions {
   /** Prefixes some models were trained with (multilingual-e5: "query: " / "passage: "). */

@@ -1,6 +1,6 @@
 // Any OpenAI-compatible /embeddings endpoint (OpenAI, vLLM, llama.cpp server, Ollama's /v1…).
 import type { Embedder } from './types.ts';
-import { EmbedderLoadError } from './onnx.ts';
+import { EmbedderLoadError } from './types.ts';
 
 export interface OpenAiEmbedderOptions {
   baseUrl: string;

@@ -11,3 +11,8 @@ export interface Embedder {
 export function toVectorLiteral(v: readonly number[]): string {
   return `[${v.map((x) => (Number.isFinite(x) ? Number(x.toFixed(6)) : 0)).join(',')}]`;
 }
+
+/** An embedding model cannot be loaded or reached; the message says which and why. */
+export class EmbedderLoadError extends Error {
+  override name = 'EmbedderLoadError';
+}

@@ -17,7 +17,8 @@ const agencySchema = z.object({
 });
 export type Agency = z.infer<typeof agencySchema>;
 
-const AGENCIES_FILE = fileURLToPath(new URL('../../data/agencies.json', import.meta.url));
+// Resolved when called, not when the module loads: a bundle without project files (Workers) never calls it.
+const agenciesFile = () => fileURLToPath(new URL('../../data/agencies.json', import.meta.url));
 /** Where a question goes when nothing points at a specific agency. */
 export const DEFAULT_AGENCY = 'tiep-nhan-chung';
 
@@ -34,10 +35,15 @@ const LEVELS: [RegExp, string][] = [
   [/cap bo|trung uong/, 'trung-uong'],
 ];
 
-export function loadAgencies(file = AGENCIES_FILE): AgencyDirectory {
-  const list = z.array(agencySchema).parse(JSON.parse(readFileSync(file, 'utf8')));
+export function loadAgencies(file = agenciesFile()): AgencyDirectory {
+  return agenciesFrom(JSON.parse(readFileSync(file, 'utf8')), file);
+}
+
+/** The routing table from the parsed contents of agencies.json. */
+export function agenciesFrom(json: unknown, source = 'data/agencies.json'): AgencyDirectory {
+  const list = z.array(agencySchema).parse(json);
   const byId = new Map(list.map((a) => [a.id, a]));
-  if (!byId.has(DEFAULT_AGENCY)) throw new Error(`${file}: the default agency "${DEFAULT_AGENCY}" is missing`);
+  if (!byId.has(DEFAULT_AGENCY)) throw new Error(`${source}: the default agency "${DEFAULT_AGENCY}" is missing`);
   const keywords = list
     .flatMap((a) => a.keywords.map((k) => ({ key: ` ${fold(k)} `, agency: a })))
     .sort((x, y) => y.key.length - x.key.length);

@@ -39,10 +39,11 @@ export function lawDocKey(numberOrName: string, entry: GazetteEntry | undefined)
   return /\d+\/\d{4}\//.test(numberOrName) ? `law:${docNumberKey(numberOrName)}` : `law:${looseKey(numberOrName)}`;
 }
 
-export const PROJECT_GAZETTE_DIR = fileURLToPath(new URL('../../data/gazette/', import.meta.url));
+/** data/gazette/, resolved when called (a bundle without project files never calls it). */
+export const projectGazetteDir = () => fileURLToPath(new URL('../../data/gazette/', import.meta.url));
 
 /** The gazette entries the project ships in data/gazette (JSON arrays). */
-export function loadProjectRegistry(dir = PROJECT_GAZETTE_DIR): DocumentRegistry {
+export function loadProjectRegistry(dir = projectGazetteDir()): DocumentRegistry {
   const reg = new DocumentRegistry();
   let files: string[] = [];
   try {

@@ -1,7 +1,7 @@
 // SQL for the knowledge store: documents, their source variants, units and chunks.
 import { createHash } from 'node:crypto';
 import type { Db, Queryable } from '../db/index.ts';
-import { toVectorLiteral, type Embedder } from '../embed/index.ts';
+import { toVectorLiteral, type Embedder } from '../embed/types.ts';
 import { canonical } from '../text/normalize.ts';
 import { chunksForUnit, documentLabel } from './chunk.ts';
 import { termCounts } from '../text/terms.ts';

@@ -28,13 +28,19 @@ export const FEATURES = [
   'named_in_question',
 ] as const;
 
-const WEIGHTS_FILE = fileURLToPath(new URL('../../data/reranker.json', import.meta.url));
+// Resolved when called, not when the module loads: a bundle without project files (Workers) never calls it.
+const weightsFile = () => fileURLToPath(new URL('../../data/reranker.json', import.meta.url));
 const weightsSchema = z.object({ features: z.array(z.string()), weights: z.array(z.number()) });
 
-export function loadRerankerWeights(file = WEIGHTS_FILE): number[] {
-  const w = weightsSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+export function loadRerankerWeights(file = weightsFile()): number[] {
+  return rerankerWeightsFrom(JSON.parse(readFileSync(file, 'utf8')), file);
+}
+
+/** The learned reranker's weights from the parsed contents of reranker.json. */
+export function rerankerWeightsFrom(json: unknown, source = 'data/reranker.json'): number[] {
+  const w = weightsSchema.parse(json);
   if (w.features.join() !== FEATURES.join() || w.weights.length !== FEATURES.length) {
-    throw new Error(`${file}: the features do not match this version (${FEATURES.join(', ')}); run npm run train:reranker`);
+    throw new Error(`${source}: the features do not match this version (${FEATURES.join(', ')}); run npm run train:reranker`);
   }
   return w.weights;
 }

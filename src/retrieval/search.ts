@@ -108,21 +108,25 @@ export interface SearcherDeps {
  * RERANKER=learned; see docs/adr/0003-answers.md for why it is not the default); then the
  * expected-answer-type step (answer-type.ts).
  */
+/** Loaded by a computed specifier so that bundlers (the Workers build) leave ONNX Runtime out: it only runs on Node. */
+const ONNX_RERANKER_MODULE = './rerank.ts';
+const loadOnnxReranker = (): Promise<typeof import('./rerank.ts')> => import(/* @vite-ignore */ ONNX_RERANKER_MODULE);
+
 export async function createConfiguredSearcher(
   config: { rerankerModelPath: string | undefined; reranker?: 'title' | 'learned' },
   db: Db,
   embedder: Embedder,
   lexicon: Lexicon,
-  opts: { memoryIndex?: boolean; log?: (msg: string, fields?: Record<string, unknown>) => void } = {},
+  opts: { memoryIndex?: boolean; log?: (msg: string, fields?: Record<string, unknown>) => void; /** Given by a runtime without files (Workers). */ rerankerWeights?: number[] } = {},
 ): Promise<Searcher> {
   // Long-running processes on the embedded database score BM25 in memory (see bm25-memory.ts);
   // a PostgreSQL server scores it in SQL, with several connections in parallel.
   const memory = opts.memoryIndex && db.driver === 'pglite' ? createMemoryBm25(db, opts.log ? { log: opts.log } : {}) : null;
   const termStats = memory ? (t: string[]) => memory.termStats(t) : undefined;
   const base = config.rerankerModelPath
-    ? await (await import('./rerank.ts')).createOnnxReranker(config.rerankerModelPath)
+    ? await (await loadOnnxReranker()).createOnnxReranker(config.rerankerModelPath)
     : config.reranker === 'learned'
-      ? chainRerankers(createTitleReranker(lexicon), createLearnedReranker({ db, lexicon, weights: loadRerankerWeights(), termStats }))
+      ? chainRerankers(createTitleReranker(lexicon), createLearnedReranker({ db, lexicon, weights: opts.rerankerWeights ?? loadRerankerWeights(), termStats }))
       : createTitleReranker(lexicon);
   // Whatever ordered the hits, one that cannot answer what is asked (an age, a fee…) gives way.
   const reranker = chainRerankers(base, createAnswerTypeReranker({ db, lexicon, termStats }));

@@ -1,7 +1,7 @@
 // k-NN over chunk embeddings through the HNSW index, collapsed to units (best chunk wins).
 // With filters, pgvector 0.8 iterative index scans keep returning enough rows.
 import type { Db } from '../db/index.ts';
-import { toVectorLiteral } from '../embed/index.ts';
+import { toVectorLiteral } from '../embed/types.ts';
 import type { RankFilters, ScoredUnit } from './bm25.ts';
 
 export async function vectorSearch(db: Db, query: number[], limit: number, filters: RankFilters = {}, chunkLimit = limit * 3): Promise<ScoredUnit[]> {

@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
-const GLOSSARY_FILE = fileURLToPath(new URL('../../data/lexicon/english.json', import.meta.url));
+// Resolved when called, not when the module loads: a bundle without project files (Workers) never calls it.
+const glossaryFile = () => fileURLToPath(new URL('../../data/lexicon/english.json', import.meta.url));
 const schema = z.array(z.object({ en: z.array(z.string().min(1)).min(1), vi: z.string().min(1) }));
 
 export interface Glossary {
@@ -14,10 +15,15 @@ export interface Glossary {
   longest: number;
 }
 
-export function loadGlossary(file = GLOSSARY_FILE): Glossary {
+export function loadGlossary(file = glossaryFile()): Glossary {
+  if (!existsSync(file)) return { phrases: new Map(), longest: 0 };
+  return glossaryFrom(JSON.parse(readFileSync(file, 'utf8')));
+}
+
+/** The glossary from the parsed contents of english.json. */
+export function glossaryFrom(json: unknown): Glossary {
   const phrases = new Map<string, string>();
-  if (!existsSync(file)) return { phrases, longest: 0 };
-  for (const e of schema.parse(JSON.parse(readFileSync(file, 'utf8')))) {
+  for (const e of schema.parse(json)) {
     for (const en of e.en) {
       const key = englishWords(en).join(' ');
       if (key && !phrases.has(key)) phrases.set(key, e.vi);

@@ -35,12 +35,18 @@ export interface AnswerFixture {
   close(): Promise<void>;
 }
 
-export async function answerFixture(driver: Driver = 'pglite'): Promise<AnswerFixture> {
-  const t = await openTestDb(driver);
+/** The fixture's knowledge as files in a fresh folder, for ingesting anywhere. */
+export function writeAnswerCorpus(): string {
   const dir = tempDir();
   write(dir, 'procedures.jsonl', `${proceduresByCode(RESIDENCE_CODES).join('\n')}\n`);
   write(dir, 'cu-tru.json', JSON.stringify(lawSlice('alqac-2023-laws.json', 'Luật Cư trú', 45)));
   write(dir, 'hon-nhan.json', JSON.stringify(lawSlice('alqac-2023-laws.json', 'Luật Hôn nhân và gia đình', 20)));
+  return dir;
+}
+
+export async function answerFixture(driver: Driver = 'pglite'): Promise<AnswerFixture> {
+  const t = await openTestDb(driver);
+  const dir = writeAnswerCorpus();
   const embedder = createLexicalEmbedder();
   const summary = await ingestPaths({ db: t.db, embedder, registry: loadProjectRegistry() }, [dir]);
   if (summary.errors.length) throw new Error(`fixture ingest failed: ${JSON.stringify(summary.errors.slice(0, 3))}`);

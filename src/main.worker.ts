@@ -1,0 +1,206 @@
+// Cloudflare Workers entry: the same createApp(deps) as Node, over PostgreSQL + pgvector through a
+// Hyperdrive binding. Workers keep no connection between requests, so each request opens its own
+// `pg` pool (Hyperdrive pools the real connections) and closes it once the response and any
+// background work (Zalo replies, notifications) are done. What Node reads from files at start comes
+// bundled (src/worker/assets.ts). The store is migrated and filled from Node (`hoidap ingest` with
+// DATABASE_URL); the Worker only reads and answers. WebSocket chat is not served here: the widget
+// falls back to POST /v1/ask and polling, as it does behind any proxy that blocks WebSockets.
+import { createConfiguredAnswerService } from './answer/index.ts';
+import { createApp } from './app.ts';
+import { createZaloClient } from './channels/zalo/client.ts';
+import { formatForZalo, splitForZalo } from './channels/zalo/split.ts';
+import { createZaloWorker, type ZaloWorker } from './channels/zalo/worker.ts';
+import { ConfigError, loadConfig, type Config } from './config/index.ts';
+import { openPg } from './db/pg.ts';
+import type { Db } from './db/types.ts';
+import { createLexicalEmbedder } from './embed/lexical.ts';
+import { createOpenAiEmbedder } from './embed/openai.ts';
+import type { Embedder } from './embed/types.ts';
+import { createWorkersAiEmbedder, type WorkersAiBinding } from './embed/workers-ai.ts';
+import { createEscalation } from './escalation/index.ts';
+import type { Logger } from './http/errors.ts';
+import { createConfiguredSearcher } from './retrieval/search.ts';
+import { fetchRemoteAudio } from './voice/audio.ts';
+import { createConfiguredStt } from './voice/index.ts';
+import { assets } from './worker/assets.ts';
+
+export interface Env {
+  /** PostgreSQL with pgvector (wrangler.toml [[hyperdrive]]). */
+  HYPERDRIVE?: { connectionString: string };
+  /** Workers AI, for EMBEDDER=workers-ai. */
+  AI?: WorkersAiBinding;
+  /** A Cloudflare Queue for Zalo work at volume: the webhook enqueues, the queue consumer answers. */
+  ZALO_QUEUE?: { send(body: unknown): Promise<void> };
+  [name: string]: unknown;
+}
+
+export interface WorkerContext {
+  waitUntil(p: Promise<unknown>): void;
+}
+
+interface QueueBatch {
+  messages: readonly unknown[];
+  ackAll(): void;
+}
+
+const LEVELS = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 } as const;
+
+function workerLogger(level: keyof typeof LEVELS): Logger {
+  return (lvl, msg, fields) => {
+    if (LEVELS[lvl] < LEVELS[level]) return;
+    console.log(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields }));
+  };
+}
+
+/** The configuration from the Worker's variables and secrets; DATABASE_URL from Hyperdrive. */
+export function workerConfig(env: Env): Config {
+  const vars: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(env)) if (typeof v === 'string') vars[k] = v;
+  if (env.HYPERDRIVE?.connectionString) vars.DATABASE_URL = env.HYPERDRIVE.connectionString;
+  return loadConfig(vars);
+}
+
+const configs = new WeakMap<object, Config>();
+let embedderPromise: Promise<Embedder> | null = null;
+
+function embedderFor(config: Config, env: Env): Promise<Embedder> {
+  embedderPromise ??= (async () => {
+    const e = config.embedder;
+    if (e.kind === 'workers-ai') {
+      if (!env.AI) throw new ConfigError('EMBEDDER=workers-ai needs the AI binding ([ai] binding = "AI" in wrangler.toml)');
+      return createWorkersAiEmbedder({ binding: env.AI, model: e.model ?? '@cf/baai/bge-m3' });
+    }
+    if (e.kind === 'openai') return createOpenAiEmbedder({ baseUrl: e.baseUrl!, model: e.model ?? 'text-embedding-3-small', apiKey: e.apiKey ?? config.llm.apiKey });
+    if (e.kind === 'onnx') throw new ConfigError('EMBEDDER=onnx needs local model files and ONNX Runtime: it runs on Node only');
+    return createLexicalEmbedder();
+  })();
+  embedderPromise.catch(() => (embedderPromise = null));
+  return embedderPromise;
+}
+
+/** Everything one request needs; `settle` closes the database once background work is done. */
+export async function requestRuntime(env: Env, opts: { fetch?: typeof fetch } = {}) {
+  let config = configs.get(env);
+  if (!config) configs.set(env, (config = workerConfig(env)));
+  if (!config.databaseUrl) throw new ConfigError('No database: bind Hyperdrive as HYPERDRIVE (or set DATABASE_URL)');
+  const log = workerLogger(config.logLevel);
+  const a = assets();
+  const embedder = await embedderFor(config, env);
+  const db: Db = await openPg(config.databaseUrl, 3);
+  const now = () => new Date();
+  const background: Promise<unknown>[] = [];
+  const z = config.zalo;
+  const zalo = z.appId && z.appSecret && z.oaSecretKey && (z.refreshToken || z.accessToken) ? createZaloClient({ db, config, now, log, ...(opts.fetch ? { fetch: opts.fetch } : {}) }) : null;
+  const escalation = createEscalation(config, { db, embedder, now, log, agencies: a.agencies, channels: zalo ? [zalo.channel()] : [], ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+  const searcher = await createConfiguredSearcher(config, db, embedder, a.lexicon, { rerankerWeights: a.rerankerWeights });
+  const answers = await createConfiguredAnswerService(config, {
+    db,
+    searcher,
+    lexicon: a.lexicon,
+    log,
+    now,
+    agencies: a.agencies,
+    glossary: a.glossary,
+    prompts: a.prompts,
+    onTicket: (t) => escalation.onTicket(t),
+  });
+  const stt = createConfiguredStt(config);
+  let zaloWorker: ZaloWorker | null = null;
+  if (zalo) {
+    zaloWorker = createZaloWorker({
+      db,
+      answers,
+      sender: zalo,
+      log,
+      now,
+      lockMs: config.zalo.workerLockMs,
+      format: (answer, citations) => splitForZalo(formatForZalo(answer, citations)),
+      retryDeliveries: () => escalation.deliveries.retryDue(),
+      ...(config.stt.baseUrl && config.stt.model
+        ? { voice: { stt, fetchAudio: (url: string) => fetchRemoteAudio(url, { allowHosts: config.stt.audioHosts, maxDurationSec: config.stt.maxSeconds }) } }
+        : {}),
+    });
+  }
+  // A new Zalo event: answered after the 200 (waitUntil), or handed to the queue when one is bound.
+  const wake = () => {
+    if (env.ZALO_QUEUE) background.push(env.ZALO_QUEUE.send({ kind: 'zalo_inbox' }).catch((e: unknown) => log('error', 'zalo queue send failed', { error: String(e) })));
+    else if (zaloWorker) background.push(zaloWorker.runOnce());
+  };
+  const app = createApp({
+    config,
+    db,
+    embedder,
+    searcher,
+    answers,
+    readiness: () => ({ phase: 'ready' }),
+    log,
+    now,
+    escalation,
+    zaloWorker: { wake },
+    stt,
+    widget: () => Promise.resolve(a.widget),
+  });
+  return {
+    app,
+    zaloWorker,
+    escalation,
+    /** Waits for the background work, then closes this request's connections. */
+    async settle() {
+      await Promise.allSettled(background);
+      await db.close();
+    },
+  };
+}
+
+function unavailable(e: unknown): Response {
+  const configError = e instanceof ConfigError;
+  console.log(JSON.stringify({ level: 'error', msg: 'worker cannot serve', error: e instanceof Error ? e.message : String(e) }));
+  return Response.json(
+    { error: { code: configError ? 'misconfigured' : 'unavailable', message: configError ? 'Dịch vụ chưa được cấu hình đúng.' : 'Dịch vụ tạm thời không khả dụng, bạn thử lại sau ít phút.' } },
+    { status: 503 },
+  );
+}
+
+export default {
+  async fetch(request: Request, env: Env, ctx: WorkerContext): Promise<Response> {
+    let rt: Awaited<ReturnType<typeof requestRuntime>>;
+    try {
+      rt = await requestRuntime(env);
+    } catch (e) {
+      return unavailable(e);
+    }
+    try {
+      return await rt.app.fetch(request);
+    } finally {
+      ctx.waitUntil(rt.settle());
+    }
+  },
+
+  /** The Zalo queue's consumer: drains the inbox (and retries officers' messages). */
+  async queue(batch: QueueBatch, env: Env): Promise<void> {
+    const rt = await requestRuntime(env);
+    try {
+      while ((await rt.zaloWorker?.runOnce()) ?? 0) {
+        /* until the inbox has nothing due */
+      }
+      batch.ackAll();
+    } finally {
+      await rt.settle();
+    }
+  },
+
+  /** A cron trigger (wrangler.toml [triggers]): Zalo events that are due again, officers' messages to retry. */
+  async scheduled(_controller: unknown, env: Env, ctx: WorkerContext): Promise<void> {
+    const rt = await requestRuntime(env);
+    ctx.waitUntil(
+      (async () => {
+        try {
+          if (rt.zaloWorker) await rt.zaloWorker.runOnce();
+          else await rt.escalation.deliveries.retryDue();
+        } finally {
+          await rt.settle();
+        }
+      })(),
+    );
+  },
+};
