@@ -8,9 +8,7 @@ import type { Config } from './config/index.ts';
 import { openDb, type Db } from './db/index.ts';
 import { createEmbedder, type Embedder } from './embed/index.ts';
 import { attachChatSockets } from './channels/web/ws.ts';
-import { createZaloClient } from './channels/zalo/client.ts';
-import { formatForZalo, splitForZalo } from './channels/zalo/split.ts';
-import { createZaloWorker } from './channels/zalo/worker.ts';
+import { createConfiguredZaloClient, createConfiguredZaloWorker, zaloConfigured } from './channels/zalo/index.ts';
 import type { Server as HttpServer } from 'node:http';
 import { createEscalation } from './escalation/index.ts';
 import { ingestPaths } from './ingest/pipeline.ts';
@@ -19,7 +17,6 @@ import { storeStats } from './ingest/stats.ts';
 import { createLogger } from './log.ts';
 import { createConfiguredSearcher, type Searcher } from './retrieval/search.ts';
 import { loadLexicon, type Lexicon } from './text/lexicon.ts';
-import { fetchRemoteAudio } from './voice/audio.ts';
 import { createConfiguredStt } from './voice/index.ts';
 
 export const PROJECT_DATA_DIR = fileURLToPath(new URL('../data/', import.meta.url));
@@ -36,12 +33,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Zalo is on when the OA's keys and a token are configured. */
-export function zaloConfigured(config: Config): boolean {
-  const z = config.zalo;
-  return Boolean(z.appId && z.appSecret && z.oaSecretKey && (z.refreshToken || z.accessToken));
-}
-
 /** The answer and escalation services, and Zalo's client and inbox worker when the OA is configured. */
 async function createServices(
   config: Config,
@@ -49,28 +40,11 @@ async function createServices(
 ) {
   const { db, embedder, searcher, lexicon, log, now } = deps;
   // The Zalo client (tokens, sending) carries officers' answers as well as the worker's replies.
-  const zalo = zaloConfigured(config) ? createZaloClient({ db, config, now, log }) : null;
+  const zalo = createConfiguredZaloClient(config, { db, now, log });
   const escalation = createEscalation(config, { db, embedder, now, log, channels: zalo ? [zalo.channel()] : [] });
   const answers = await createConfiguredAnswerService(config, { db, searcher, lexicon, log, now, agencies: escalation.agencies, onTicket: (t) => escalation.onTicket(t) });
   const zaloWorker = zalo
-    ? createZaloWorker({
-        db,
-        answers,
-        sender: zalo,
-        log,
-        now,
-        lockMs: config.zalo.workerLockMs,
-        format: (answer, citations) => splitForZalo(formatForZalo(answer, citations)),
-        retryDeliveries: () => escalation.deliveries.retryDue(),
-        ...(config.stt.baseUrl && config.stt.model
-          ? {
-              voice: {
-                stt: createConfiguredStt(config),
-                fetchAudio: (url: string) => fetchRemoteAudio(url, { allowHosts: config.stt.audioHosts, maxDurationSec: config.stt.maxSeconds }),
-              },
-            }
-          : {}),
-      })
+    ? createConfiguredZaloWorker(config, { db, answers, client: zalo, log, now, stt: createConfiguredStt(config), retryDeliveries: () => escalation.deliveries.retryDue() })
     : null;
   return { escalation, answers, zaloWorker };
 }

@@ -7,9 +7,8 @@
 // falls back to POST /v1/ask and polling, as it does behind any proxy that blocks WebSockets.
 import { createConfiguredAnswerService } from './answer/index.ts';
 import { createApp } from './app.ts';
-import { createZaloClient } from './channels/zalo/client.ts';
-import { formatForZalo, splitForZalo } from './channels/zalo/split.ts';
-import { createZaloWorker, type ZaloWorker } from './channels/zalo/worker.ts';
+import { createConfiguredZaloClient, createConfiguredZaloWorker } from './channels/zalo/index.ts';
+import type { ZaloWorker } from './channels/zalo/worker.ts';
 import { ConfigError, loadConfig, type Config } from './config/index.ts';
 import { openPg } from './db/pg.ts';
 import type { Db } from './db/types.ts';
@@ -20,7 +19,6 @@ import { createWorkersAiEmbedder, type WorkersAiBinding } from './embed/workers-
 import { createEscalation } from './escalation/index.ts';
 import type { Logger } from './http/errors.ts';
 import { createConfiguredSearcher } from './retrieval/search.ts';
-import { fetchRemoteAudio } from './voice/audio.ts';
 import { createConfiguredStt } from './voice/index.ts';
 import { assets } from './worker/assets.ts';
 
@@ -89,8 +87,7 @@ export async function requestRuntime(env: Env, opts: { fetch?: typeof fetch } = 
   const db: Db = await openPg(config.databaseUrl, 3);
   const now = () => new Date();
   const background: Promise<unknown>[] = [];
-  const z = config.zalo;
-  const zalo = z.appId && z.appSecret && z.oaSecretKey && (z.refreshToken || z.accessToken) ? createZaloClient({ db, config, now, log, ...(opts.fetch ? { fetch: opts.fetch } : {}) }) : null;
+  const zalo = createConfiguredZaloClient(config, { db, now, log, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
   const escalation = createEscalation(config, { db, embedder, now, log, agencies: a.agencies, channels: zalo ? [zalo.channel()] : [], ...(opts.fetch ? { fetch: opts.fetch } : {}) });
   const searcher = await createConfiguredSearcher(config, db, embedder, a.lexicon, { rerankerWeights: a.rerankerWeights });
   const answers = await createConfiguredAnswerService(config, {
@@ -105,22 +102,9 @@ export async function requestRuntime(env: Env, opts: { fetch?: typeof fetch } = 
     onTicket: (t) => escalation.onTicket(t),
   });
   const stt = createConfiguredStt(config);
-  let zaloWorker: ZaloWorker | null = null;
-  if (zalo) {
-    zaloWorker = createZaloWorker({
-      db,
-      answers,
-      sender: zalo,
-      log,
-      now,
-      lockMs: config.zalo.workerLockMs,
-      format: (answer, citations) => splitForZalo(formatForZalo(answer, citations)),
-      retryDeliveries: () => escalation.deliveries.retryDue(),
-      ...(config.stt.baseUrl && config.stt.model
-        ? { voice: { stt, fetchAudio: (url: string) => fetchRemoteAudio(url, { allowHosts: config.stt.audioHosts, maxDurationSec: config.stt.maxSeconds }) } }
-        : {}),
-    });
-  }
+  const zaloWorker: ZaloWorker | null = zalo
+    ? createConfiguredZaloWorker(config, { db, answers, client: zalo, log, now, stt, retryDeliveries: () => escalation.deliveries.retryDue() })
+    : null;
   // A new Zalo event: answered after the 200 (waitUntil), or handed to the queue when one is bound.
   const wake = () => {
     if (env.ZALO_QUEUE) background.push(env.ZALO_QUEUE.send({ kind: 'zalo_inbox' }).catch((e: unknown) => log('error', 'zalo queue send failed', { error: String(e) })));

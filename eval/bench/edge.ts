@@ -13,7 +13,7 @@ import { ingestPaths } from '../../src/ingest/pipeline.ts';
 import { loadProjectRegistry } from '../../src/ingest/registry.ts';
 import { ROOT, spawnCli } from '../../test/support/cli.ts';
 import { freePort } from '../../test/support/db.ts';
-import { killed, spawnUntil } from '../../test/support/processes.ts';
+import { killed, spawnUntil, startPgliteProcess } from '../../test/support/processes.ts';
 import { benchQuestions } from './common.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, asks: { type: 'string', default: '40' } } });
@@ -25,15 +25,7 @@ const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', CI: 't
 const printed = execFileSync(WRANGLER, ['deploy', '--dry-run', '--outdir', mkdtempSync(join(tmpdir(), 'hoidap-edge-'))], { cwd: ROOT, env, encoding: 'utf8' });
 const size = /Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/.exec(printed);
 
-const pg = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'eval/bench/pglite-server.ts'), '16'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise<string>((resolve) => {
-  let out = '';
-  pg.stdout!.on('data', (d: Buffer) => {
-    out += d;
-    const m = /\{"url":"([^"]+)"\}/.exec(out);
-    if (m) resolve(m[1]!);
-  });
-});
+const { url, child: pg } = await startPgliteProcess(16);
 const embedder = createLexicalEmbedder();
 const db = await openDb({ databaseUrl: url, dataDir: '' }, embedder.dim);
 await ingestPaths({ db, embedder, registry: loadProjectRegistry() }, [join(ROOT, 'data/qa'), join(ROOT, 'data/gazette')]);

@@ -12,7 +12,7 @@
 //   npm run bench:zalo -- [--events 1000] [--duplicates 0.2] [--bad 0.05] [--rate 40] [--users 150]
 //                         [--lost 0.03] [--no-kill] [--in-service] [--corpus data/gazette,data/qa] [--json]
 // --in-service runs the worker inside `hoidap serve` (the default deployment) instead of killing a separate one.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,7 +25,7 @@ import { ingestPaths } from '../../src/ingest/pipeline.ts';
 import { loadProjectRegistry } from '../../src/ingest/registry.ts';
 import { freePort } from '../../test/support/db.ts';
 import { spawnCli, ROOT } from '../../test/support/cli.ts';
-import { killed, spawnUntil } from '../../test/support/processes.ts';
+import { killed, spawnUntil, startPgliteProcess } from '../../test/support/processes.ts';
 
 const APP_ID = '4143927346023457012';
 const APP_SECRET = 'bench-app-secret';
@@ -218,17 +218,8 @@ export async function runZaloBench(o: ZaloBenchOptions): Promise<ZaloBenchResult
   let db: Awaited<ReturnType<typeof openDb>> | null = null;
   try {
     // 1. The database, in its own process, and the knowledge.
-    const pgProc = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./pglite-server.ts', import.meta.url)), '24'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const { url, child: pgProc } = await startPgliteProcess(24);
     children.push(pgProc);
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      pgProc.stdout!.on('data', (d: Buffer) => {
-        out += d;
-        const m = /\{"url":"([^"]+)"\}/.exec(out);
-        if (m) resolve(m[1]!);
-      });
-      pgProc.once('exit', (code) => reject(new Error(`the PGlite server exited (${code})`)));
-    });
     const embedder = createLexicalEmbedder();
     db = await openDb({ databaseUrl: url, dataDir: '' }, embedder.dim);
     log(`ingesting ${o.corpus.join(', ')}…`);

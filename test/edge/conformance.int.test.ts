@@ -18,7 +18,7 @@ import { loadProjectRegistry } from '../../src/ingest/registry.ts';
 import { writeAnswerCorpus } from '../support/answers.ts';
 import { ROOT, spawnCli } from '../support/cli.ts';
 import { freePort } from '../support/db.ts';
-import { killed, spawnUntil } from '../support/processes.ts';
+import { killed, spawnUntil, startPgliteProcess } from '../support/processes.ts';
 
 const APP_ID = '4143927346023457012';
 const OA_SECRET = 'edge-oa-secret';
@@ -83,17 +83,8 @@ describe('the same app on Node and on Workers (wrangler dev)', () => {
 
   beforeAll(async () => {
     // The database, in its own process, filled from Node as in production.
-    const pg = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'eval/bench/pglite-server.ts'), '24'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const { url, child: pg } = await startPgliteProcess(24);
     children.push(pg);
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      pg.stdout!.on('data', (d: Buffer) => {
-        out += d;
-        const m = /\{"url":"([^"]+)"\}/.exec(out);
-        if (m) resolve(m[1]!);
-      });
-      pg.once('exit', (code) => reject(new Error(`PGlite server exited (${code})`)));
-    });
     const embedder = createLexicalEmbedder();
     db = await openDb({ databaseUrl: url, dataDir: '' }, embedder.dim);
     const summary = await ingestPaths({ db, embedder, registry: loadProjectRegistry() }, [writeAnswerCorpus(), join(ROOT, 'data/qa')]);

@@ -1,6 +1,7 @@
 // Child processes for tests and benchmarks that need a real server (hoidap serve, hoidap worker,
 // wrangler dev): wait until one says it is ready, and stop it for sure.
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 /** Collects a child's stderr (and stdout); resolves once `ready` matches what it printed. */
 export function spawnUntil(child: ChildProcess, ready: RegExp, what: string, timeoutMs = 120_000): Promise<{ child: ChildProcess; stderr: () => string }> {
@@ -32,3 +33,19 @@ export const killed = (child: ChildProcess | null, signal: NodeJS.Signals = 'SIG
     setTimeout(() => (child.kill('SIGKILL'), resolve()), 10_000).unref();
   });
 
+
+/** A PostgreSQL with pgvector in its own process (eval/bench/pglite-server.ts) and its URL. */
+export async function startPgliteProcess(maxConnections = 24): Promise<{ url: string; child: ChildProcess }> {
+  const script = fileURLToPath(new URL('../../eval/bench/pglite-server.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, String(maxConnections)], { cwd: fileURLToPath(new URL('../../', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d;
+      const m = /\{"url":"([^"]+)"\}/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`the PGlite server exited (${code})`)));
+  });
+  return { url, child };
+}
