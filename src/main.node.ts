@@ -74,6 +74,22 @@ export async function startZaloWorker(config: Config): Promise<{ close(): Promis
   };
 }
 
+/** The sync scheduler, when sources are configured and SYNC is on; a bad sources file is logged, not fatal. */
+async function startSync(config: Config, deps: { db: Db; embedder: Embedder; log: ReturnType<typeof createLogger>; now: () => Date }) {
+  const { installSources, createSyncDeps } = await import('./sync/node.ts');
+  const { loadSources, startSyncScheduler } = await import('./sync/index.ts');
+  try {
+    await installSources(deps.db, config);
+  } catch (e) {
+    deps.log('error', 'sync: the sources file was not loaded', { error: e instanceof Error ? e.message : String(e) });
+  }
+  if (!config.sync.scheduler || !(await loadSources(deps.db)).some((s) => s.enabled)) return null;
+  const scheduler = startSyncScheduler(createSyncDeps(config, deps));
+  void scheduler.tick();
+  deps.log('info', 'sync scheduler started');
+  return scheduler;
+}
+
 export async function startServer(config: Config): Promise<RunningServer> {
   const log = createLogger(config.logLevel);
   const embedder = await createEmbedder(config);
@@ -115,10 +131,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
   await searcher.warmUp?.();
   readiness = { phase: 'ready' };
   runWorker?.start();
+  // Portal sources from data/sources.json (or SYNC_SOURCES_FILE), synced on their schedule.
+  const sync = await startSync(config, { db, embedder, log, now });
 
   return {
     port,
     async close() {
+      await sync?.stop();
       await runWorker?.stop();
       await sockets.close();
       await new Promise<void>((r) => server.close(() => r()));

@@ -21,6 +21,9 @@ import type { Logger } from './http/errors.ts';
 import { createConfiguredSearcher } from './retrieval/search.ts';
 import { createConfiguredStt } from './voice/index.ts';
 import { assets } from './worker/assets.ts';
+import { dohResolve } from './sync/doh.ts';
+import { createPoliteFetcher } from './sync/fetch.ts';
+import { dueSources, runSources } from './sync/index.ts';
 
 export interface Env {
   /** PostgreSQL with pgvector (wrangler.toml [[hyperdrive]]). */
@@ -128,6 +131,14 @@ export async function requestRuntime(env: Env, opts: { fetch?: typeof fetch } = 
     app,
     zaloWorker,
     escalation,
+    /** One pass over the portal sources that are due (the cron trigger). */
+    async syncDue() {
+      const due = await dueSources(db, now());
+      if (!due.length) return null;
+      // Workers have no resolver of their own: host names are checked through DNS over HTTPS.
+      const fetcher = createPoliteFetcher({ resolve: (host) => dohResolve(host, opts.fetch ? { fetch: opts.fetch } : {}), ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+      return runSources(due, { db, embedder, fetcher, registry: a.registry, now, log });
+    },
     /** Waits for the background work, then closes this request's connections. */
     async settle() {
       await Promise.allSettled(background);
@@ -173,7 +184,7 @@ export default {
     }
   },
 
-  /** A cron trigger (wrangler.toml [triggers]): Zalo events that are due again, officers' messages to retry. */
+  /** A cron trigger (wrangler.toml [triggers]): Zalo events that are due again, officers' messages to retry, portal sources due for a sync pass. */
   async scheduled(_controller: unknown, env: Env, ctx: WorkerContext): Promise<void> {
     const rt = await requestRuntime(env);
     ctx.waitUntil(
@@ -181,6 +192,7 @@ export default {
         try {
           if (rt.zaloWorker) await rt.zaloWorker.runOnce();
           else await rt.escalation.deliveries.retryDue();
+          await rt.syncDue();
         } finally {
           await rt.settle();
         }

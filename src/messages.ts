@@ -48,6 +48,7 @@ export const messages = {
     voiceError_stt_failed: 'Dịch vụ nhận dạng giọng nói đang gặp lỗi. Bạn thử lại sau hoặc gõ câu hỏi nhé.',
     voiceError_stt_not_configured: 'Chức năng hỏi bằng giọng nói chưa được bật (STT_BASE_URL, STT_MODEL). Bạn gõ câu hỏi giúp mình nhé.',
     voiceAudioMissing: 'Thiếu tệp ghi âm: gửi multipart/form-data với trường “audio”.',
+    replacesNote: 'Lưu ý: văn bản được trích dẫn thay thế {list}; các quy định cũ không còn được áp dụng.',
     voiceConfirm: 'Có phải bạn hỏi: “{question}”? Bạn trả lời “đúng” để mình trả lời, hoặc nói lại câu hỏi giúp mình.',
     voiceRepeat: 'Xin lỗi, mình nghe chưa rõ. Bạn nói lại hoặc gõ câu hỏi giúp mình nhé.',
     voiceNothingHeard: 'Mình chưa nghe thấy câu hỏi trong đoạn ghi âm. Bạn nói lại gần micro hơn hoặc gõ câu hỏi giúp mình nhé.',
@@ -122,6 +123,7 @@ export const messages = {
     voiceError_stt_failed: 'Speech recognition is failing. Please try again later or type your question.',
     voiceError_stt_not_configured: 'Voice questions are not enabled here (STT_BASE_URL, STT_MODEL). Please type your question.',
     voiceAudioMissing: 'No recording: send multipart/form-data with an "audio" field.',
+    replacesNote: 'Note: the cited document replaces {list}; the old rules no longer apply.',
     voiceConfirm: 'Did you ask: “{question}”? Reply “yes” and I will answer, or say your question again.',
     voiceRepeat: 'Sorry, I did not catch that. Please say or type your question again.',
     voiceNothingHeard: 'I could not hear a question in the recording. Please speak closer to the microphone or type your question.',
@@ -186,6 +188,7 @@ export const staffMessages = {
   login_required: 'Bạn cần đăng nhập.',
   session_expired: 'Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.',
   bad_login: 'Email hoặc mật khẩu không đúng.',
+  forbidden: 'Tài khoản của bạn không có quyền xem mục này.',
   csrf: 'Yêu cầu không hợp lệ (thiếu mã chống giả mạo). Hãy tải lại trang và thử lại.',
   bad_code: 'Mã phiếu không đúng dạng HD-XXXXX-XXXXX.',
   // Console labels.

@@ -19,7 +19,7 @@ import { expectedAnswerTypes } from '../retrieval/answer-type.ts';
 import { detectLang, guardInput, guardOutput, MAX_QUESTION_CHARS } from './guard.ts';
 import { classify } from './intents.ts';
 import type { LlmComposer } from './llm.ts';
-import { loadHistory, saveExchange } from './store.ts';
+import { loadHistory, saveExchange, sourceIdOf } from './store.ts';
 import type { AnswerContext, AnswerStatus, AskInput, AskResponse, StopReason } from './types.ts';
 import { verifyDraft } from './verify.ts';
 import { lacksDiacritics } from '../text/restore.ts';
@@ -37,6 +37,9 @@ export interface AnswerParams {
   /** A second source is offered ("Xem thêm") when its confidence is at least this share of the first's. */
   seeAlsoRatio: number;
 }
+
+/** How long after a document takes effect its answers mention what it replaced. */
+const RECENT_CHANGE_MS = 2 * 365 * 24 * 3600_000;
 
 export const DEFAULT_ANSWER_PARAMS: AnswerParams = { threshold: 0.2, k: 8, seeAlsoRatio: 0.85 };
 
@@ -270,6 +273,12 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
       name: 'guard_output',
       run(ctx) {
         ctx.answer = guardOutput(ctx.answer, new Set(ctx.citations.flatMap((c) => (c.url ? [c.url] : []))));
+        // A citizen who knew the old decree should learn that the cited one replaced it — while the
+        // change is recent (not for a code that replaced its predecessor a decade ago).
+        const cited = new Set(ctx.citations.map((c) => c.sourceId));
+        const recent = (h: SearchHit) => !h.effectiveDate || deps.now().getTime() - Date.parse(h.effectiveDate) < RECENT_CHANGE_MS;
+        const replaced = [...new Set(ctx.hits.filter((h) => cited.has(sourceIdOf(h)) && h.replaces?.length && recent(h)).flatMap((h) => h.replaces!))];
+        if (replaced.length) ctx.answer += `\n\n${fmt('replacesNote', ctx.lang, { list: replaced.join(', ') })}`;
         stop(ctx, 'answered', 'answered');
       },
     },

@@ -1,4 +1,5 @@
 // `hoidap` command line: serve | ingest | stats | search | ask | eval | staff.
+import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config/index.ts';
 import { DbOpenError, openDb } from '../db/index.ts';
@@ -6,7 +7,8 @@ import { createEmbedder, EmbedderLoadError } from '../embed/index.ts';
 import { ingestPaths } from '../ingest/pipeline.ts';
 import { loadProjectRegistry } from '../ingest/registry.ts';
 import { storeStats } from '../ingest/stats.ts';
-import { INGEST_KINDS, type IngestKind } from '../ingest/types.ts';
+import { INGEST_KINDS, type DocumentKind, type IngestKind } from '../ingest/types.ts';
+import type { SyncSource } from '../sync/connector.ts';
 import { progressReporter } from './progress.ts';
 import { loadLexicon } from '../text/lexicon.ts';
 import { createConfiguredSearcher } from '../retrieval/search.ts';
@@ -23,6 +25,8 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3 } as const;
 const USAGE = `Cách dùng / usage:
   hoidap serve                                   start the HTTP service (PORT, default 8787)
   hoidap worker                                  the Zalo inbox worker alone (needs DATABASE_URL)
+  hoidap sync [--source ID | --url URL --kind K [--agency A]] [--json]
+                                                 one pass over the portal sources (data/sources.json), or one URL
   hoidap ingest <path…> [--kind K] [--json]      ingest files or folders (K: ${INGEST_KINDS.join('|')})
   hoidap stats [--json]                          what the store holds
   hoidap search "<query>" [--k 10] [--kind K,…] [--json]
@@ -103,6 +107,59 @@ async function cmdStats(args: string[], config: Config): Promise<number> {
     for (const [k, n] of Object.entries(stats.units)) process.stdout.write(`  ${k.padEnd(12)} ${n}\n`);
   }
   return EXIT.ok;
+}
+
+/** The kind of an ad-hoc URL, from its first bytes: a sitemap, a feed, or one page. */
+function detectSourceType(body: string): 'sitemap' | 'feed' | 'page' {
+  const head = body.slice(0, 2000);
+  if (/<(urlset|sitemapindex)[\s>]/i.test(head)) return 'sitemap';
+  if (/<(rss|feed|rdf:RDF)[\s>]/i.test(head)) return 'feed';
+  return 'page';
+}
+
+async function cmdSync(args: string[], config: Config): Promise<number> {
+  const { values } = parse(args, { source: { type: 'string' }, url: { type: 'string' }, kind: { type: 'string' }, agency: { type: 'string' }, json: { type: 'boolean', default: false } });
+  if (values.help) return usage();
+  const kinds = INGEST_KINDS.filter((k) => k !== 'auto');
+  if (values.source && values.url) throw new UsageError('give --source or --url, not both');
+  if (values.url) {
+    if (!values.kind || !kinds.includes(values.kind as never)) throw new UsageError(`--url needs --kind ${kinds.join('|')}`);
+    if (!/^https?:\/\//i.test(String(values.url)) || !URL.canParse(String(values.url))) throw new UsageError(`--url must be an http(s) URL; got "${values.url}"`);
+  } else if (values.kind || values.agency) throw new UsageError('--kind and --agency go with --url');
+  const { installSources, createSyncDeps } = await import('../sync/node.ts');
+  const { loadSources, runSources } = await import('../sync/index.ts');
+  const totals = await withStore(config, async ({ db, embedder }) => {
+    const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+    await installSources(db, config);
+    const deps = createSyncDeps(config, { db, embedder, log, now: () => new Date() });
+    let sources: SyncSource[];
+    if (values.url) {
+      const url = String(values.url);
+      // An ad-hoc URL keeps a stable id, so running it again is incremental too.
+      const id = `adhoc-${createHash('sha256').update(url).digest('hex').slice(0, 12)}`;
+      const first = await deps.fetcher.get(url);
+      const type = first.status === 'ok' ? detectSourceType(first.body) : 'page';
+      sources = [{ id, type, url, kind: values.kind as DocumentKind, agency: (values.agency as string | undefined) ?? null, patterns: [], everyMinutes: 360, enabled: true }];
+    } else {
+      const all = await loadSources(db);
+      if (values.source) {
+        const one = all.find((s) => s.id === values.source);
+        if (!one) throw new UsageError(`no source "${values.source}" (configured: ${all.map((s) => s.id).join(', ') || 'none'})`);
+        sources = [one];
+      } else sources = all.filter((s) => s.enabled);
+      if (!sources.length) throw new UsageError('no sources configured: add them to data/sources.json (or SYNC_SOURCES_FILE), or give --url URL --kind KIND');
+    }
+    return runSources(sources, deps);
+  });
+  const { fetched, created, changed, unchanged, failed } = totals;
+  if (values.json) process.stdout.write(`${JSON.stringify({ fetched, created, changed, unchanged, failed, sources: totals.sources })}\n`);
+  else {
+    for (const s of totals.sources) {
+      process.stdout.write(`${s.source}: tải ${s.fetched}, mới ${s.created}, thay đổi ${s.changed}, không đổi ${s.unchanged}, lỗi ${s.failed} (${(s.durationMs / 1000).toFixed(1)} s)\n`);
+      for (const e of s.errors.slice(0, 20)) process.stdout.write(`  ✗ ${e.url}: ${e.code} — ${e.message}\n`);
+    }
+  }
+  return failed ? EXIT.partial : EXIT.ok;
 }
 
 const UNIT_KINDS = ['law_article', 'procedure', 'qa', 'news', 'gazette', 'text'] as const;
@@ -312,7 +369,7 @@ export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') return usage(cmd ? EXIT.ok : EXIT.usage);
-    const commands: Record<string, (a: string[], c: Config) => Promise<number>> = { serve: cmdServe, worker: cmdWorker, ingest: cmdIngest, stats: cmdStats, search: cmdSearch, ask: cmdAsk, eval: cmdEval, staff: cmdStaff };
+    const commands: Record<string, (a: string[], c: Config) => Promise<number>> = { serve: cmdServe, worker: cmdWorker, sync: cmdSync, ingest: cmdIngest, stats: cmdStats, search: cmdSearch, ask: cmdAsk, eval: cmdEval, staff: cmdStaff };
     const run = commands[cmd];
     if (!run) throw new UsageError(`unknown command "${cmd}"`);
     return await run(rest, loadConfig());

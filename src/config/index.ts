@@ -69,6 +69,9 @@ const schema = z.object({
     emptyAsUndefined,
     z.coerce.number().int('must be a whole number').min(5, 'must be at least 5').max(3600, 'must be at most 3600').default(120),
   ),
+  SYNC: z.preprocess(emptyAsUndefined, z.enum(['on', 'off'], { message: 'must be on or off' }).default('on')),
+  SYNC_SOURCES_FILE: optionalString,
+  SYNC_ALLOW_PRIVATE: z.preprocess(emptyAsUndefined, z.enum(['true', 'false'], { message: 'must be true or false' }).default('false')),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
   AGENCY_WEBHOOK_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
   PUBLIC_URL: z.preprocess(emptyAsUndefined, httpUrl()),
@@ -111,6 +114,8 @@ export interface Config {
     workerLockMs: number;
   };
   logLevel: Env['LOG_LEVEL'];
+  /** Portal sync: whether `hoidap serve` runs the scheduler, the sources file, and whether private addresses may be fetched (tests on loopback). */
+  sync: { scheduler: boolean; sourcesFile: string | undefined; allowPrivate: boolean };
   /** Signs new-ticket notifications to agencies' notifyUrl (HMAC-SHA256). */
   agencyWebhookSecret: string | undefined;
   /** The service's public address, for links in notifications. */
@@ -166,5 +171,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       workerLockMs: e.ZALO_WORKER_LOCK_SECONDS * 1000,
     },
     logLevel: e.LOG_LEVEL,
+    sync: { scheduler: e.SYNC === 'on', sourcesFile: e.SYNC_SOURCES_FILE, allowPrivate: e.SYNC_ALLOW_PRIVATE === 'true' },
   };
 }

@@ -51,13 +51,16 @@ export function loadProjectRegistry(dir = projectGazetteDir()): DocumentRegistry
   } catch {
     return reg;
   }
-  for (const f of files.sort()) {
-    const raw = JSON.parse(readFileSync(dir + f, 'utf8')) as unknown;
-    if (!Array.isArray(raw)) continue;
-    for (const item of raw) {
-      const parsed = parseGazetteEntry(item);
-      if (parsed.ok) reg.add(parsed.entry);
-    }
+  for (const f of files.sort()) addGazetteJson(reg, JSON.parse(readFileSync(dir + f, 'utf8')));
+  return reg;
+}
+
+/** Adds the entries of one parsed gazette JSON array (a runtime without files imports them). */
+export function addGazetteJson(reg: DocumentRegistry, raw: unknown): DocumentRegistry {
+  if (!Array.isArray(raw)) return reg;
+  for (const item of raw) {
+    const parsed = parseGazetteEntry(item);
+    if (parsed.ok) reg.add(parsed.entry);
   }
   return reg;
 }

@@ -37,6 +37,10 @@ export interface SearchHit {
   documentName: string;
   documentNumber: string | null;
   status: string;
+  /** Numbers of the documents this unit's document replaces (a newer decree names the one it supersedes). */
+  replaces?: string[];
+  /** When the unit's document took effect (ISO date), if known. */
+  effectiveDate?: string | null;
   url: string | null;
   text: string;
   score: number;
@@ -288,11 +292,13 @@ async function loadUnits(db: Db, ids: number[]): Promise<Map<number, UnitDetails
     document_name: string;
     number: string | null;
     status: string;
+    replaces: string[] | null;
+    effective_date: string | Date | null;
     url: string | null;
     text: string;
   }>(
     `SELECT u.id, u.unit_key, u.document_id, d.doc_key, u.kind, d.kind AS doc_kind, u.label, u.title, d.name AS document_name, d.number, d.status,
-            coalesce(u.url, d.url) AS url, u.text
+            d.replaces, d.effective_date, coalesce(u.url, d.url) AS url, u.text
      FROM units u JOIN documents d ON d.id = u.document_id WHERE u.id = ANY($1)`,
     [ids],
   );
@@ -312,6 +318,8 @@ async function loadUnits(db: Db, ids: number[]): Promise<Map<number, UnitDetails
         documentName: r.document_name,
         documentNumber: r.number,
         status: r.status,
+        replaces: r.replaces ?? [],
+        effectiveDate: r.effective_date ? new Date(r.effective_date).toISOString().slice(0, 10) : null,
         url: r.url,
         text: r.text,
       },

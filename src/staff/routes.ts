@@ -13,6 +13,7 @@ import { dashboard, ticketsCsv } from '../escalation/dashboard.ts';
 import { getProposal, listProposals } from '../escalation/learning.ts';
 import { getTicket, groupMembers, listCanned, listTickets, PRIORITIES, QueueError, ticketEvents, type Actor } from '../escalation/queue.ts';
 import { AppError } from '../http/errors.ts';
+import { syncStatus } from '../sync/status.ts';
 import { st, stf, t } from '../messages.ts';
 import type { Searcher } from '../retrieval/search.ts';
 import { checkLogin, createSession, endSession, findApiToken, findSession, toActor } from './auth.ts';
@@ -205,6 +206,11 @@ export function staffRoutes(deps: StaffRouteDeps) {
     return c.json(await dashboard(db, actor(c), q.days, q.agency));
   });
   app.get('/staff/api/export.csv', async (c) => csv(c));
+  // Portal sync for operators: each source and its latest passes (fetched, created, changed, failed, errors).
+  app.get('/staff/api/sync', async (c) => {
+    if (actor(c).role === 'officer') throw new AppError(403, 'forbidden', st('forbidden'));
+    return c.json(await syncStatus(db));
+  });
 
   async function csv(c: Context<Env>) {
     const days = z.coerce.number().int().min(1).max(366).default(30).parse(c.req.query('days'));

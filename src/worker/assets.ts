@@ -6,6 +6,7 @@ import english from '../../data/lexicon/english.json' with { type: 'json' };
 import synonyms from '../../data/lexicon/synonyms.json' with { type: 'json' };
 import agencies from '../../data/agencies.json' with { type: 'json' };
 import reranker from '../../data/reranker.json' with { type: 'json' };
+import gazetteLaws from '../../data/gazette/laws.json' with { type: 'json' };
 import answerEn from '../../prompts/answer.en.v1.md';
 import answerVi from '../../prompts/answer.vi.v1.md';
 import rewrite from '../../prompts/rewrite.v1.md';
@@ -13,6 +14,7 @@ import widget from '../../dist/widget.txt';
 import { promptFrom, type Prompts } from '../answer/llm.ts';
 import { agenciesFrom, type AgencyDirectory } from '../escalation/agencies.ts';
 import { rerankerWeightsFrom } from '../retrieval/learned-rerank.ts';
+import { addGazetteJson, DocumentRegistry } from '../ingest/registry.ts';
 import { glossaryFrom, type Glossary } from '../text/english.ts';
 import { lexiconFrom, type Lexicon } from '../text/lexicon.ts';
 
@@ -23,6 +25,8 @@ export interface Assets {
   rerankerWeights: number[];
   prompts: Prompts;
   widget: string;
+  /** Known documents from data/gazette, for portal sync. */
+  registry: DocumentRegistry;
 }
 
 let cached: Assets | null = null;
@@ -36,6 +40,7 @@ export function assets(): Assets {
     rerankerWeights: rerankerWeightsFrom(reranker),
     prompts: { vi: promptFrom('answer.vi.v1', answerVi), en: promptFrom('answer.en.v1', answerEn), rewrite: promptFrom('rewrite.v1', rewrite) },
     widget,
+    registry: addGazetteJson(new DocumentRegistry(), gazetteLaws),
   };
   return cached;
 }
