@@ -153,4 +153,30 @@ describe('the Worker entry points, with stand-in bindings', () => {
     expect(res.status).toBe(503);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('misconfigured');
   });
+
+  it('syncs the portal sources that are due on the cron trigger, resolving hosts through DNS over HTTPS', async () => {
+    const { requestRuntime } = await import('../../src/main.worker.ts');
+    const { saveSources } = await import('../../src/sync/index.ts');
+    await saveSources(db, [{ id: 'edge-portal', type: 'page', url: 'https://portal.test/vb/9', kind: 'law', agency: null, patterns: [], everyMinutes: 60, enabled: true }]);
+    const asked: string[] = [];
+    const fake = (async (input: string | URL | Request) => {
+      const u = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+      asked.push(`${u.hostname}${u.pathname}`);
+      if (u.hostname === 'cloudflare-dns.com') return Response.json({ Status: 0, Answer: u.searchParams.get('type') === 'A' ? [{ type: 1, data: '203.0.113.9' }] : [] });
+      if (u.pathname === '/robots.txt') return new Response('', { status: 404 });
+      return new Response(
+        '<html><head><title>Nghị định 9/2026/NĐ-CP</title></head><body><p>Số ký hiệu: 9/2026/NĐ-CP</p><p>Điều 1. Phạm vi</p><p>Nghị định này quy định cấp phiếu lý lịch tư pháp trực tuyến.</p></body></html>',
+        { headers: { 'content-type': 'text/html; charset=utf-8' } },
+      );
+    }) as typeof fetch;
+    const rt = await requestRuntime(env, { fetch: fake });
+    const totals = await rt.syncDue();
+    await rt.settle();
+    expect(totals).toMatchObject({ created: 1, failed: 0 });
+    expect(asked).toContain('cloudflare-dns.com/dns-query');
+    expect(asked).toContain('portal.test/vb/9');
+    const again = await requestRuntime(env, { fetch: fake });
+    expect(await again.syncDue()).toBeNull(); // not due again for an hour
+    await again.settle();
+  });
 });
