@@ -258,6 +258,10 @@ export function staffRoutes(deps: StaffRouteDeps) {
     return c.redirect(`/staff/approvals?ok=ok_${d}`, 303);
   });
   app.get('/staff/dashboard', async (c) => c.html(views.dashboardPage(page(c), await dashboard(db, actor(c), 30))));
+  app.get('/staff/sync', async (c) => {
+    if (actor(c).role === 'officer') return c.html(views.notFoundPage(page(c)), 404);
+    return c.html(views.syncPage(page(c), await syncStatus(db)));
+  });
   app.get('/staff/export.csv', async (c) => csv(c));
   app.post('/staff/logout', async (c) => {
     const cookie = getCookie(c, SESSION_COOKIE);

@@ -35,7 +35,7 @@ button{font:inherit;padding:.35rem .8rem;cursor:pointer}label{display:block;marg
 
 function layout(title: string, body: string, ctx?: PageCtx): string {
   const nav = ctx
-    ? `<header><strong>hoidap</strong><nav aria-label="Điều hướng"><a href="/staff">${esc(st('queue'))}</a><a href="/staff/approvals">${esc(st('approvals'))}</a><a href="/staff/dashboard">${esc(st('dashboard'))}</a><a href="/staff/export.csv">${esc(st('exportCsv'))}</a></nav>
+    ? `<header><strong>hoidap</strong><nav aria-label="Điều hướng"><a href="/staff">${esc(st('queue'))}</a><a href="/staff/approvals">${esc(st('approvals'))}</a><a href="/staff/dashboard">${esc(st('dashboard'))}</a>${ctx.actor.role !== 'officer' ? `<a href="/staff/sync">${esc(st('syncTitle'))}</a>` : ''}<a href="/staff/export.csv">${esc(st('exportCsv'))}</a></nav>
        <span>${esc(ctx.actor.name)} · ${esc(ctx.agencies.find((a) => a.id === ctx.actor.agency)?.name ?? ctx.actor.agency)}</span>
        <form method="post" action="/staff/logout"><input type="hidden" name="_csrf" value="${esc(ctx.csrf)}"><button>${esc(st('logout'))}</button></form></header>`
     : '';
@@ -155,4 +155,24 @@ export function dashboardPage(ctx: PageCtx, d: Dashboard): string {
      </div><section><h2>${esc(st('topics'))}</h2>${d.topics.length ? `<ol>${d.topics.map((x) => `<li>${esc(x.topic)} (${x.count})</li>`).join('')}</ol>` : '<p>—</p>'}</section>`,
     ctx,
   );
+}
+
+type SyncView = Awaited<ReturnType<typeof import('../sync/status.ts').syncStatus>>;
+
+/** Portal sync for supervisors and admins: each source, its last passes, and the pages failing now. */
+export function syncPage(ctx: PageCtx, v: SyncView): string {
+  const n = (x: number) => String(x);
+  const sources = v.sources
+    .map((s) => {
+      const runs = s.runs
+        .map((r) => `<tr><td>${esc(when(r.started_at))}</td><td>${n(r.fetched)}</td><td>${n(r.created)}</td><td>${n(r.changed)}</td><td>${n(r.unchanged)}</td><td${r.failed ? ' class="overdue"' : ''}>${n(r.failed)}</td><td>${r.duration_ms === null ? '' : `${(r.duration_ms / 1000).toFixed(1)} s`}</td></tr>`)
+        .join('');
+      const failing = s.failing.map((f) => `<li><a href="${esc(f.url)}" rel="noreferrer">${esc(f.url)}</a>: ${esc(f.error ?? '')}</li>`).join('');
+      return `<section><h2>${esc(s.id)} ${s.enabled ? '' : `<small>(${esc(st('syncDisabled'))})</small>`}</h2>
+        <p>${esc(s.type)} · ${esc(s.kind)} · ${esc(st('syncEvery'))} ${s.every_minutes} ${esc(st('syncMinutes'))} · <a href="${esc(s.url)}" rel="noreferrer">${esc(s.url)}</a></p>
+        ${runs ? `<table><caption class="sr">${esc(st('syncRuns'))}</caption><thead><tr><th>${esc(st('syncStarted'))}</th><th>${esc(st('syncFetched'))}</th><th>${esc(st('syncCreated'))}</th><th>${esc(st('syncChanged'))}</th><th>${esc(st('syncUnchanged'))}</th><th>${esc(st('syncFailed'))}</th><th>${esc(st('syncDuration'))}</th></tr></thead><tbody>${runs}</tbody></table>` : `<p>${esc(st('syncNoRuns'))}</p>`}
+        ${failing ? `<h3>${esc(st('syncFailing'))}</h3><ul>${failing}</ul>` : ''}</section>`;
+    })
+    .join('');
+  return layout(st('syncTitle'), `<h1>${esc(st('syncTitle'))}</h1>${sources || `<p>${esc(st('syncNoSources'))}</p>`}`, ctx);
 }

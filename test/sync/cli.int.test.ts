@@ -120,5 +120,10 @@ describe('what operators see of portal sync', () => {
     expect(body.sources[0]).toMatchObject({ id: 'cong-bao', runs: [{ failed: 1 }], failing: [{ url: 'http://127.0.0.1:9/khong-mo' }] });
     expect((await (await app.login('supervisorA')).fetch('/staff/api/sync')).status).toBe(200);
     expect((await (await app.login('officerA')).fetch('/staff/api/sync')).status).toBe(403);
+    const html = await (await admin.fetch('/staff/sync')).text();
+    expect(html).toContain('Đồng bộ cổng thông tin');
+    expect(html).toContain('cong-bao');
+    expect(html).toContain('http://127.0.0.1:9/khong-mo');
+    expect((await (await app.login('officerA')).fetch('/staff/sync')).status).toBe(404);
   });
 });
