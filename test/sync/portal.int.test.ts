@@ -306,11 +306,12 @@ describe('portal sync (fake portal on loopback)', () => {
   it('lets a slow or broken source fail alone while the others finish and the service answers', async () => {
     const slow: SyncSource = { ...laws, id: 'cham', type: 'page', url: `${base}/cham` };
     const broken: SyncSource = { ...laws, id: 'hong', type: 'sitemap', url: `${base}/khong-co.xml` };
-    const t0 = Date.now();
-    const pass = runSources([slow, broken, src(feed, '/rss.xml')], deps);
+    let passDone = false;
+    // The hanging source holds its pass for the fetcher's whole timeout (4 s).
+    const pass = runSources([slow, broken, src(feed, '/rss.xml')], { ...deps, fetcher: createPoliteFetcher({ allowPrivate: true, perHostIntervalMs: 0, timeoutMs: 4000 }) }).finally(() => (passDone = true));
     const answer = await ask(QUESTION); // answered while the slow source hangs
     expect(answer.status).toBe('answered');
-    expect(Date.now() - t0).toBeLessThan(1500);
+    expect(passDone).toBe(false);
     const totals = await pass;
     const by = Object.fromEntries(totals.sources.map((s) => [s.source, s]));
     expect(by.cham!.errors[0]!.code).toBe('timeout');
