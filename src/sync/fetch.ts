@@ -12,6 +12,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { Logger } from '../http/errors.ts';
 import { ALLOW_ALL, parseRobots, type Robots } from './robots.ts';
+import { discard, readCapped } from '../http/body.ts';
 
 export interface FetchPolicy {
   /** Allow private, loopback, link-local, CGNAT, multicast, unspecified and IPv4-mapped/ULA IPv6 addresses (tests on loopback set this). Default false. */
@@ -227,21 +228,21 @@ export function createPoliteFetcher(policy: FetchPolicy = {}): PoliteFetcher {
       const res = await fetchImpl(url.href, { redirect: 'manual', headers, signal: controller.signal });
       if (REDIRECT_STATUSES.has(res.status)) {
         const location = res.headers.get('location');
-        await discard(res);
+        discard(res);
         if (location === null) return fail('http_error', `HTTP ${res.status} without a Location from ${url.href}`, res.status);
         return { kind: 'redirect', location };
       }
       if (res.status === 304) {
-        await discard(res);
+        discard(res);
         return { kind: 'not_modified' };
       }
       if (res.status < 200 || res.status > 299) {
-        await discard(res);
+        discard(res);
         return fail('http_error', `HTTP ${res.status} from ${url.href}`, res.status);
       }
       const declared = Number(res.headers.get('content-length') ?? NaN);
       if (options.overCap === 'fail' && declared > maxBytes) {
-        await discard(res);
+        discard(res);
         return fail('too_large', `${url.href} declares ${declared} bytes, over the ${maxBytes}-byte cap`);
       }
       const { bytes, overflowed } = await readCapped(res, maxBytes);
@@ -295,44 +296,6 @@ async function defaultResolve(host: string): Promise<string[]> {
   return (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
 }
 
-/** Release the connection of a response whose body we do not want. */
-async function discard(res: Response): Promise<void> {
-  try {
-    await res.body?.cancel();
-  } catch {
-    // Nothing to release.
-  }
-}
-
-async function readCapped(res: Response, cap: number): Promise<{ bytes: Uint8Array; overflowed: boolean }> {
-  if (!res.body) return { bytes: new Uint8Array(0), overflowed: false };
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (total + value.byteLength > cap) {
-      chunks.push(value.subarray(0, cap - total));
-      total = cap;
-      await reader.cancel().catch(() => undefined);
-      return { bytes: concat(chunks, total), overflowed: true };
-    }
-    chunks.push(value);
-    total += value.byteLength;
-  }
-  return { bytes: concat(chunks, total), overflowed: false };
-}
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}
 
 /** UTF-8 unless the server names another charset TextDecoder knows (older portals still send windows-1258). */
 function decode(bytes: Uint8Array, contentType: string | null): string {

@@ -2,6 +2,7 @@
 // anything else touches it. The type comes from the bytes, never from a claimed content type or file
 // name alone: a client can call anything `audio/mpeg`. Only web platform APIs (fetch, AbortSignal,
 // Uint8Array, URL) are used, so the same code runs on Node and on Cloudflare Workers.
+import { discard, readCapped } from '../http/body.ts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 export type AudioType = 'aac' | 'm4a' | 'mp3' | 'ogg' | 'wav' | 'webm';
@@ -239,34 +240,6 @@ export function assertAllowedAudioUrl(raw: string | URL, allowHosts: string[]): 
   return url;
 }
 
-/** Lets go of a body we will not read. Not awaited: some runtimes settle a cancel only when the source does. */
-function discard(res: Response): void {
-  res.body?.cancel().catch(() => {});
-}
-
-async function readCapped(res: Response, maxBytes: number): Promise<Uint8Array> {
-  if (!res.body) return new Uint8Array(0);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > maxBytes) {
-      reader.cancel().catch(() => {});
-      throw new VoiceError('audio_too_large', `the audio is over the limit of ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
 
 /**
  * Downloads audio a channel points to (a Zalo voice message, say) without letting the URL reach
@@ -300,7 +273,8 @@ export async function fetchRemoteAudio(url: string, opts: FetchAudioOptions): Pr
         discard(res);
         throw new VoiceError('audio_too_large', `the audio is ${length} bytes, over the limit of ${maxBytes}`);
       }
-      const bytes = await readCapped(res, maxBytes);
+      const { bytes, overflowed } = await readCapped(res, maxBytes);
+      if (overflowed) throw new VoiceError('audio_too_large', `the audio is over the limit of ${maxBytes} bytes`);
       return { bytes, ...checkAudio(bytes, opts) };
     }
   } catch (e) {
