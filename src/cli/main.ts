@@ -334,25 +334,21 @@ async function cmdServe(args: string[], config: Config): Promise<number> {
   const { values } = parse(args, {});
   if (values.help) return usage();
   const { startServer } = await import('../main.node.ts');
-  const server = await startServer(config);
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      void server.close().finally(resolve);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  return EXIT.ok;
+  return runUntilSignal(await startServer(config));
 }
 
 async function cmdWorker(args: string[], config: Config): Promise<number> {
   const { values } = parse(args, {});
   if (values.help) return usage();
   const { startZaloWorker } = await import('../main.node.ts');
-  const worker = await startZaloWorker(config);
+  return runUntilSignal(await startZaloWorker(config));
+}
+
+/** Keeps a long-running command up until SIGINT or SIGTERM, then closes it cleanly. */
+async function runUntilSignal(running: { close(): Promise<void> }): Promise<number> {
   await new Promise<void>((resolve) => {
     const stop = () => {
-      void worker.close().finally(resolve);
+      void running.close().finally(resolve);
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -93,6 +93,18 @@ const server = setupServer(
 
 const OA_ID = '2233445566778899001';
 
+const H = 3_600_000;
+
+/** The citizen's message to the OA, `ago` ms before `now`, as the webhook stored it. */
+const citizenWrote = (db: Db, now: Date, ago: number, msgId = 'citizen-msg-1', event = 'user_send_text') =>
+  db.query(`INSERT INTO zalo_inbox (event_key, event_name, user_id, payload, status, received_at) VALUES ($1, $2, $3, $4, 'done', $5)`, [
+    msgId,
+    event,
+    USER,
+    JSON.stringify({ event_name: event, message: { msg_id: msgId, text: 'hỏi' } }),
+    new Date(now.getTime() - ago),
+  ]);
+
 const zaloError = (error: number, message: string) => () => HttpResponse.json({ error, message });
 const texts = () => zalo.apiCalls.map((c) => (JSON.parse(c.raw) as { message: { text: string } }).message.text);
 const silent = () => {};
@@ -115,14 +127,7 @@ describe('the Zalo OA client (mocked Zalo, embedded database)', () => {
     await t.db.query('DELETE FROM zalo_sent');
   });
   /** The citizen wrote to the OA `ago` ms before now. */
-  const wrote = (ago: number, msgId = 'citizen-msg-1') =>
-    t.db.query(`INSERT INTO zalo_inbox (event_key, event_name, user_id, payload, status, received_at) VALUES ($1, 'user_send_text', $2, $3, 'done', $4)`, [
-      msgId,
-      USER,
-      JSON.stringify({ event_name: 'user_send_text', message: { msg_id: msgId, text: 'hỏi' } }),
-      new Date(now.getTime() - ago),
-    ]);
-  const H = 3_600_000;
+  const wrote = (ago: number, msgId?: string) => citizenWrote(t.db, now, ago, msgId);
   afterEach(() => server.resetHandlers());
   afterAll(async () => {
     server.close();
@@ -303,16 +308,8 @@ describe('the Zalo OA client (mocked Zalo, embedded database)', () => {
 describe('the reply-window planner and the conversation history (mocked Zalo, embedded database)', () => {
   let t: TestDb;
   let now = T0;
-  const H = 3_600_000;
   const client = () => createZaloClient({ db: t.db, config, now: () => now, log: silent });
-  const wrote = (ago: number, msgId = 'citizen-msg-1', event = 'user_send_text') =>
-    t.db.query(`INSERT INTO zalo_inbox (event_key, event_name, user_id, payload, status, received_at) VALUES ($1, $2, $3, $4, 'done', $5)`, [
-      msgId,
-      event,
-      USER,
-      JSON.stringify({ event_name: event, message: { msg_id: msgId } }),
-      new Date(now.getTime() - ago),
-    ]);
+  const wrote = (ago: number, msgId?: string, event?: string) => citizenWrote(t.db, now, ago, msgId, event);
   const officer = (text = 'Cán bộ trả lời: hồ sơ của bạn đã đủ.') => ({ deliveryId: 1, ticketCode: 'HD-2', conversationId: 'c', channel: 'zalo', recipient: USER, text });
   const recipients = () => zalo.apiCalls.map((c) => (JSON.parse(c.raw) as { recipient: unknown }).recipient);
 
