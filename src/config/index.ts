@@ -17,6 +17,10 @@ const httpUrlOr = (fallback: string) => url().default(fallback);
 
 const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
+/** Channels that can be switched off (CHANNELS_OFF, or at runtime by an admin). */
+export const CHANNELS = ['web', 'zalo', 'voice', 'api', 'ingest'] as const;
+export type SwitchableChannel = (typeof CHANNELS)[number];
+
 const schema = z.object({
   PORT: z.preprocess(
     emptyAsUndefined,
@@ -75,7 +79,46 @@ const schema = z.object({
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
   AGENCY_WEBHOOK_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
   PUBLIC_URL: z.preprocess(emptyAsUndefined, httpUrl()),
+  DATA_ENCRYPTION_KEY: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .trim()
+      .refine((v) => /^[A-Za-z0-9+/_-]+=*$/.test(v) && decodeBase64Length(v) === 32, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
+      .optional(),
+  ),
+  RATE_LIMIT_PER_MINUTE: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number').min(0, 'must be 0 (off) or more').max(100_000, 'must be at most 100000').default(15)),
+  TRUST_PROXY: z.preprocess(emptyAsUndefined, z.enum(['true', 'false'], { message: 'must be true or false' }).default('false')),
+  MAX_BODY_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number').min(1024, 'must be at least 1024').max(10_000_000, 'must be at most 10000000').default(64 * 1024)),
+  INGEST_MAX_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number').min(1024, 'must be at least 1024').max(200_000_000, 'must be at most 200000000').default(20 * 1024 * 1024)),
+  REQUEST_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number').min(1000, 'must be at least 1000').max(600_000, 'must be at most 600000').default(30_000)),
+  CORS_ORIGINS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean))
+      .refine((list) => list.every((o) => o === '*' || (/^https?:\/\/[^/\s]+$/i.test(o) && URL.canParse(o))), 'must be a comma-separated list of origins such as https://dichvucong.example.gov.vn, or *'),
+  ),
+  CHANNELS_OFF: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((c) => c.trim().toLowerCase()).filter(Boolean))
+      .refine((list) => list.every((c) => (CHANNELS as readonly string[]).includes(c)), `must be a comma-separated list of: ${CHANNELS.join(', ')}`),
+  ),
+  RETENTION_MONTHS: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number').min(0, 'must be 0 (keep) or more').max(240, 'must be at most 240').default(12)),
+  METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
 });
+
+function decodeBase64Length(v: string): number {
+  try {
+    return atob(v.replace(/-/g, '+').replace(/_/g, '/')).length;
+  } catch {
+    return -1;
+  }
+}
 
 type Env = z.infer<typeof schema>;
 
@@ -120,6 +163,28 @@ export interface Config {
   agencyWebhookSecret: string | undefined;
   /** The service's public address, for links in notifications. */
   publicUrl: string | undefined;
+  /** AES-256-GCM key (base64) sealing citizens' raw words at rest; without it only masked text is kept. */
+  dataEncryptionKey: string | undefined;
+  abuse: {
+    /** Questions per minute per citizen and per client address (0: no limit). */
+    ratePerMinute: number;
+    /** Whether the client address comes from X-Forwarded-For / CF-Connecting-IP (behind a proxy). */
+    trustProxy: boolean;
+    /** Largest JSON body accepted by the public API (413 above). */
+    maxBodyBytes: number;
+    /** Largest body accepted by the agencies' ingestion API. */
+    ingestMaxBytes: number;
+    /** A request still running after this long is answered 503. */
+    requestTimeoutMs: number;
+    /** Origins whose pages may call the citizen API (the widget); '*' for any. */
+    corsOrigins: string[];
+  };
+  /** Channels switched off by the environment (an admin can switch others at runtime). */
+  channelsOff: SwitchableChannel[];
+  /** Conversations inactive this many months are deleted by the retention job (0: kept). */
+  retentionMonths: number;
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
 }
 
 /** A configuration problem; `message` names every offending variable. */
@@ -158,6 +223,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     answerMinConfidence: e.ANSWER_MIN_CONFIDENCE,
     agencyWebhookSecret: e.AGENCY_WEBHOOK_SECRET,
     publicUrl: e.PUBLIC_URL,
+    dataEncryptionKey: e.DATA_ENCRYPTION_KEY,
+    abuse: {
+      ratePerMinute: e.RATE_LIMIT_PER_MINUTE,
+      trustProxy: e.TRUST_PROXY === 'true',
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      ingestMaxBytes: e.INGEST_MAX_BYTES,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+      corsOrigins: e.CORS_ORIGINS,
+    },
+    channelsOff: e.CHANNELS_OFF as SwitchableChannel[],
+    retentionMonths: e.RETENTION_MONTHS,
+    metricsToken: e.METRICS_TOKEN,
     stt: { baseUrl: e.STT_BASE_URL, model: e.STT_MODEL, apiKey: e.STT_API_KEY, timeoutMs: e.STT_TIMEOUT_MS, maxSeconds: e.VOICE_MAX_SECONDS, audioHosts: e.VOICE_AUDIO_HOSTS },
     zalo: {
       appId: e.ZALO_APP_ID,
