@@ -60,7 +60,7 @@ export async function* jsonLines(lines: AsyncIterable<Line>): AsyncGenerator<Jso
       continue;
     }
     try {
-      yield { line: l.n, value: JSON.parse(text) };
+      yield { line: l.n, value: parseStorable(text) };
     } catch (e) {
       yield { line: l.n, error: `malformed JSON: ${(e as Error).message}` };
     }
@@ -156,8 +156,24 @@ export async function* jsonArrayItems(lines: AsyncIterable<Line>): AsyncGenerato
 function parseItem(text: string, line: number, badUtf8Line: number): JsonItem {
   if (badUtf8Line) return { line, error: `invalid UTF-8 on line ${badUtf8Line}` };
   try {
-    return { line, value: JSON.parse(text) };
+    return { line, value: parseStorable(text) };
   } catch (e) {
     return { line, error: `malformed JSON: ${(e as Error).message}` };
   }
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * JSON.parse, minus what PostgreSQL cannot store: a NUL character makes the record malformed (text
+ * columns refuse it, and one such record used to abort the whole run), a lone surrogate becomes
+ * U+FFFD (jsonb refuses it; text columns already store U+FFFD). Both can only arrive as \u escapes,
+ * so ordinary lines skip the slower path.
+ */
+function parseStorable(text: string): unknown {
+  if (!/\\u(?:0000|d[89a-f])/i.test(text)) return JSON.parse(text);
+  return JSON.parse(text, (key, v: unknown) => {
+    if (key.includes('\u0000') || (typeof v === 'string' && v.includes('\u0000'))) throw new SyntaxError('a NUL character (\\u0000), which cannot be stored');
+    return typeof v === 'string' ? v.replace(LONE_SURROGATE, '\uFFFD') : v;
+  });
 }

@@ -16,7 +16,10 @@ export interface Robots {
 interface Rule {
   allow: boolean;
   length: number;
-  regex: RegExp;
+  /** The pattern split at its "*" wildcards. */
+  parts: string[];
+  /** Ends in "$": must match to the end of the path. */
+  anchored: boolean;
 }
 
 interface Group {
@@ -100,11 +103,28 @@ function compileRule(allow: boolean, pattern: string): Rule {
   const normalised = normalise(pattern);
   const anchored = normalised.endsWith('$');
   const body = anchored ? normalised.slice(0, -1) : normalised;
-  const source = body
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return { allow, length: normalised.length, regex: new RegExp(`^${source}${anchored ? '$' : ''}`) };
+  return { allow, length: normalised.length, parts: body.split('*'), anchored };
+}
+
+/**
+ * Whether a rule matches a path, in linear time. Not a regular expression: "/*a*a*a*a*b$" compiled
+ * to one backtracks exponentially (a second per 60-character path with five stars), and a portal's
+ * robots.txt must not be able to stall the service. Each middle part is taken at its leftmost
+ * occurrence, which is always safe when "*" is the only wildcard.
+ */
+function ruleMatches(rule: Rule, target: string): boolean {
+  const { parts, anchored } = rule;
+  const first = parts[0]!;
+  if (parts.length === 1) return anchored ? target === first : target.startsWith(first);
+  if (!target.startsWith(first)) return false;
+  let pos = first.length;
+  for (let i = 1; i < parts.length - 1; i++) {
+    const at = target.indexOf(parts[i]!, pos);
+    if (at < 0) return false;
+    pos = at + parts[i]!.length;
+  }
+  const last = parts[parts.length - 1]!;
+  return anchored ? target.length - last.length >= pos && target.endsWith(last) : target.indexOf(last, pos) >= 0;
 }
 
 function isAllowed(rules: Rule[], path: string): boolean {
@@ -112,7 +132,7 @@ function isAllowed(rules: Rule[], path: string): boolean {
   if (target === '/robots.txt') return true;
   let best: Rule | null = null;
   for (const rule of rules) {
-    if (!rule.regex.test(target)) continue;
+    if (!ruleMatches(rule, target)) continue;
     if (!best || rule.length > best.length || (rule.length === best.length && rule.allow)) best = rule;
   }
   return best ? best.allow : true;

@@ -104,6 +104,9 @@ function keywordBefore(text: string, start: number): (typeof KEYWORDS)[number][0
       if (!best || at > best.at) best = { kind, at };
     }
   }
+  // A keyword speaks for the next number only: in "STK 0123456789. Tổng đài 1900 1234" the hotline
+  // is not a second account number.
+  if (best && /\d/.test(window.slice(best.at))) return null;
   return best?.kind ?? null;
 }
 

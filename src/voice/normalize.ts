@@ -543,7 +543,8 @@ export function normalizeTranscript(raw: string, opts: NormalizeOptions = {}): N
   }
 
   let body = toks;
-  while (body.length && body.at(-1)!.kind === 'punct' && /^[.?!…]+$/.test(body.at(-1)!.surface)) body = body.slice(0, -1);
+  // Commas too: "105, …" would otherwise search for "105," (the "…" hid the comma from trimPunct).
+  while (body.length && body.at(-1)!.kind === 'punct' && /^[.?!…,;:]+$/.test(body.at(-1)!.surface)) body = body.slice(0, -1);
   const text = join(body, body.map((t) => (t.kind === 'word' ? t.low : t.surface)));
 
   let display = '';

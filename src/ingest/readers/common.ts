@@ -46,7 +46,11 @@ function splitLong(p: string, max: number): string[] {
       cur = '';
     }
     if (s.length > max) {
-      for (let i = 0; i < s.length; i += max) out.push(s.slice(i, i + max).trim());
+      for (let i = 0; i < s.length; i += max) {
+        // A slice of nothing but spaces (table padding) would be an empty chunk.
+        const piece = s.slice(i, i + max).trim();
+        if (piece) out.push(piece);
+      }
       continue;
     }
     cur += s;

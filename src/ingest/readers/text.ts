@@ -43,6 +43,11 @@ export async function* readTextFile(path: string, kind: 'news' | 'text', onBytes
     yield { issue: { line: bad + 1, message: 'invalid UTF-8; the file was skipped' } };
     return;
   }
+  // NUL bytes mean a binary file, and PostgreSQL cannot store them in text.
+  if (raw.includes('\u0000')) {
+    yield { issue: { line: raw.slice(0, raw.indexOf('\u0000')).split('\n').length, message: 'NUL bytes (a binary file?); the file was skipped' } };
+    return;
+  }
   const ext = extname(path).toLowerCase();
   let title: string | null = null;
   let text: string;
