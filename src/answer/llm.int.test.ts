@@ -79,7 +79,7 @@ describe('the LLM composer (OpenAI-compatible and Ollama, mocked)', () => {
     expect(requests[0]).toMatchObject({ temperature: 0, stream: true, response_format: { type: 'json_object' } });
     expect(requests[0]!.messages[0]!.content).toMatch(/Chỉ dùng thông tin trong các nguồn/);
     const [row] = await fx.db.query<{ composer: string; prompt_version: string }>('SELECT composer, prompt_version FROM answers WHERE id = $1', [r.answerId]);
-    expect(row).toEqual({ composer: 'llm', prompt_version: 'answer.vi.v1' });
+    expect(row).toEqual({ composer: 'llm', prompt_version: 'answer.vi.v2' });
   });
 
   it('works with a server that ignores streaming and answers with one JSON body', async () => {

@@ -13,6 +13,7 @@ import type { SearchHit } from '../retrieval/search.ts';
 import { termCounts } from '../text/terms.ts';
 import { passageScore } from '../retrieval/features.ts';
 import type { Draft, Turn } from './types.ts';
+import { stripInvisible } from './guard.ts';
 
 // Resolved when called, not when the module loads: a bundle without project files (Workers) never calls it.
 const promptsDir = () => fileURLToPath(new URL('../../prompts/', import.meta.url));
@@ -47,6 +48,8 @@ export interface ComposeRequest {
 export interface LlmComposer {
   readonly id: string;
   readonly maxSources: number;
+  /** The texts of the prompts it sends: what an answer must never repeat. */
+  readonly promptTexts?: string[];
   compose(req: ComposeRequest): Promise<Draft>;
   rewrite?(question: string, history: Turn[], lang: Lang): Promise<string | null>;
 }
@@ -59,9 +62,20 @@ const output = z.object({ answer: z.string(), sources: z.array(z.coerce.number()
 
 const SOURCE_CHARS = 2500;
 
+/**
+ * Text going into a data block: invisible characters out, and anything shaped like one of the
+ * prompt's delimiters (or a chat-template token) defused, so data cannot close its block and
+ * speak as the system.
+ */
+export function asData(s: string): string {
+  return stripInvisible(s)
+    .replace(/<\s*(\/?)\s*(sources?|question|system|user|assistant|instructions?|conversation|last_message|context)\s*>/gi, '‹$1$2›')
+    .replace(/<\|[^|>]{0,20}\|>|\[\/?(?:INST|SYS)\]|<<\/?SYS>>/gi, ' ');
+}
+
 function renderSources(hits: SearchHit[], mask: (s: string) => string): string {
   return hits
-    .map((h, i) => `[${i + 1}] ${h.ref}${h.url ? `\nLink: ${h.url}` : ''}\n${mask(h.text.slice(0, SOURCE_CHARS))}`)
+    .map((h, i) => `[${i + 1}] ${asData(h.ref)}${h.url ? `\nLink: ${h.url}` : ''}\n${asData(mask(h.text.slice(0, SOURCE_CHARS)))}`)
     .join('\n\n');
 }
 
@@ -131,17 +145,18 @@ export interface LlmComposerOptions {
 }
 
 export function createLlmComposer(o: LlmComposerOptions): LlmComposer {
-  const prompts = o.prompts ?? { vi: loadPrompt('answer.vi.v1'), en: loadPrompt('answer.en.v1'), rewrite: loadPrompt('rewrite.v1') };
+  const prompts = o.prompts ?? { vi: loadPrompt('answer.vi.v2'), en: loadPrompt('answer.en.v2'), rewrite: loadPrompt('rewrite.v2') };
   const maxSources = o.maxSources ?? 5;
   return {
     id: o.id,
     maxSources,
+    promptTexts: [prompts.vi.text, prompts.en.text, prompts.rewrite.text],
     async compose({ question, lang, hits, mask }) {
       const prompt = prompts[lang];
       const label = lang === 'vi' ? { sources: 'NGUỒN', question: 'CÂU HỎI' } : { sources: 'SOURCES', question: 'QUESTION' };
       const messages = [
         new SystemMessage(prompt.text),
-        new HumanMessage(`${label.sources}:\n<sources>\n${renderSources(hits, mask)}\n</sources>\n\n${label.question}:\n<question>\n${mask(question)}\n</question>`),
+        new HumanMessage(`${label.sources}:\n<sources>\n${renderSources(hits, mask)}\n</sources>\n\n${label.question}:\n<question>\n${asData(mask(question))}\n</question>`),
       ];
       const out = parseOutput(await collect(o.model, messages, o.timeoutMs));
       if (!out.answer.trim()) throw new LlmError('the model found no answer in the sources');
@@ -156,8 +171,8 @@ export function createLlmComposer(o: LlmComposerOptions): LlmComposer {
       return { text: out.answer.trim(), sources, composer: 'llm', promptVersion: prompt.id };
     },
     async rewrite(question, history) {
-      const convo = history.map((h) => `${h.role === 'citizen' ? 'Citizen' : 'Assistant'}: ${h.text.slice(0, 500)}`).join('\n');
-      const text = await collect(o.model, [new SystemMessage(prompts.rewrite.text), new HumanMessage(`<conversation>\n${convo}\n</conversation>\n<last_message>\n${question}\n</last_message>`)], o.timeoutMs);
+      const convo = history.map((h) => `${h.role === 'citizen' ? 'Citizen' : 'Assistant'}: ${asData(h.text.slice(0, 500))}`).join('\n');
+      const text = await collect(o.model, [new SystemMessage(prompts.rewrite.text), new HumanMessage(`<conversation>\n${convo}\n</conversation>\n<last_message>\n${asData(question)}\n</last_message>`)], o.timeoutMs);
       const body = text.trim().replace(/^```(?:json)?\s*/i, '').replace(/```\s*$/, '');
       let q: unknown;
       try {

@@ -15,6 +15,7 @@ export type StopReason =
   | 'ticket_not_found'
   | 'empty'
   | 'too_long'
+  | 'injection'
   | 'off_topic'
   | 'officer_requested'
   | 'status_inquiry'
@@ -136,6 +137,8 @@ export interface AnswerContext {
   seeAlso: SearchHit | null;
   extractive: Draft | null;
   transcript?: TranscriptInfo;
+  /** The attacker's words found on the way (taken out of the question, poisoned units set aside). */
+  injection?: { removed: string[]; tainted: SearchHit[] };
   /** The citizen confirmed a transcript: the question is self-contained, not a follow-up. */
   confirmed?: boolean;
 }

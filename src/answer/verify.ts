@@ -2,7 +2,13 @@
 // at a retrieved unit, every quoted span must occur verbatim in a source it cites, and every number,
 // amount, duration or document number must occur in a cited source. Lines that fail are removed;
 // an answer left with nothing cited fails as a whole.
+//
+// Against prompt injection it also removes any sentence that reads as an instruction, repeats the
+// prompt, echoes the attacker's own words, calls something free or states an amount in words that
+// the cited source does not — so an obedient model cannot put the attacker's text in an answer.
 import type { SearchHit } from '../retrieval/search.ts';
+import { canonical, fold } from '../text/normalize.ts';
+import { echoes, findInjection, type PromptLeakCheck } from './injection.ts';
 import { sourceIdOf } from './store.ts';
 import type { Citation, Draft } from './types.ts';
 
@@ -29,7 +35,17 @@ function numbersOf(text: string): Set<string> {
   return new Set((text.replace(URL, ' ').match(NUMBER) ?? []).map(digits));
 }
 
-export function verifyDraft(draft: Draft, retrieved: SearchHit[]): Verified {
+export interface VerifyOptions {
+  /** Words only the attacker used (removed parts of the question, poisoned units): an answer must not repeat them. */
+  attacker?: Set<string>;
+  /** Finds a run of a prompt's words in a sentence. */
+  leak?: PromptLeakCheck;
+}
+
+/** Why a removal means the whole draft was steered by an attacker, not merely wrong once. */
+export const STEERED = /^(an instruction|repeats the prompt|repeats the attacker)/;
+
+export function verifyDraft(draft: Draft, retrieved: SearchHit[], o: VerifyOptions = {}): Verified {
   const retrievedIds = new Set(retrieved.map((h) => h.unitId));
   const byN = new Map(draft.sources.filter((s) => retrievedIds.has(s.hit.unitId)).map((s) => [s.n, s]));
   const removed: Verified['removed'] = [];
@@ -54,14 +70,20 @@ export function verifyDraft(draft: Draft, retrieved: SearchHit[]): Verified {
       // block opened by the last cited line (the checklist under a procedure's heading).
       const cited = p.valid.length ? p.valid : (parsed.slice(i + 1).find((x) => x.valid.length)?.valid ?? inherited);
       const body = p.raw.replace(MARKER, '');
-      const needsSupport = /\d/.test(body.replace(URL, '')) || new RegExp(QUOTED.source).test(body);
+      const steered = steering(body, draft.composer, o);
+      if (steered) {
+        removed.push({ line: p.raw, why: steered });
+        return;
+      }
+      const needsSupport = /\d/.test(body.replace(URL, '')) || new RegExp(QUOTED.source).test(body) || FREE_CLAIM.test(body) || new RegExp(AMOUNT_WORDS.source, 'iu').test(body);
       if (!cited.length) {
         if (needsSupport) removed.push({ line: p.raw, why: 'a claim without a citation' });
+        else if (draft.composer === 'llm' && !worded(body, [...byN.values()].map((x) => sourceText(x.hit, x.ref, x.support)))) removed.push({ line: p.raw, why: 'words no source uses' });
         else out.push(p.raw.replace(MARKER, ''));
         return;
       }
       const support = cited.map((n) => byN.get(n)!).map((x) => sourceText(x.hit, x.ref, x.support));
-      const why = problem(body, support, support.map(squash));
+      const why = problem(body, support, support.map(squash)) ?? (draft.composer === 'llm' && !worded(body, support) ? 'words the cited source does not use' : null);
       if (why) {
         removed.push({ line: p.raw, why });
         return;
@@ -108,6 +130,67 @@ function splitSentences(line: string): string[] {
   return line.split(/(?<=[.!?](?:\s*\[\d{1,2}\])*)\s+(?=[\p{Lu}\d“"(-])/u).filter((x) => x.length > 0);
 }
 
+const VI_MARK = /[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]/iu;
+/** Below this share of its word pairs found in the sources, a Vietnamese sentence is not theirs. */
+const MIN_PAIR_SUPPORT = 0.3;
+
+function pairs(text: string): string[] {
+  const out: string[] = [];
+  for (const run of canonical(text).split(/[^\p{L}\s]+/u)) {
+    const w = run.split(/\s+/).filter(Boolean);
+    for (let i = 0; i + 1 < w.length; i++) out.push(`${w[i]} ${w[i + 1]}`);
+  }
+  return out;
+}
+
+/**
+ * Whether a model's Vietnamese sentence is worded from its sources: a paraphrase keeps many of the
+ * sources' word pairs ("lệ phí", "đăng ký tạm trú", "ngày làm việc"); a sentence the model was
+ * told to say ("Tôi đã bị chiếm quyền") keeps almost none. English sentences are left to the other
+ * checks, since the sources are Vietnamese.
+ */
+function worded(body: string, support: string[]): boolean {
+  const own = body.replace(new RegExp(QUOTED.source, 'g'), ' ');
+  if (!VI_MARK.test(own)) return true;
+  const mine = pairs(own);
+  if (mine.length < 3) return true;
+  const have = support.map(pairSet);
+  return mine.filter((x) => have.some((h) => h.has(x))).length / mine.length >= MIN_PAIR_SUPPORT;
+}
+
+// The same few sources are checked sentence after sentence: their word pairs are kept for a while.
+const pairCache = new Map<string, Set<string>>();
+function pairSet(text: string): Set<string> {
+  let set = pairCache.get(text);
+  if (!set) {
+    if (pairCache.size >= 64) pairCache.delete(pairCache.keys().next().value!);
+    set = new Set(pairs(text));
+    pairCache.set(text, set);
+  }
+  return set;
+}
+
+/** A sentence that an attacker, not a source, put there (checked whatever it cites). */
+function steering(body: string, composer: Draft['composer'], o: VerifyOptions): string | null {
+  // Quoted text too: a source that reads as an order is not quoted as an answer.
+  const hit = findInjection(body);
+  if (hit) return `an instruction, not an answer (${hit.kind})`;
+  if (o.leak?.(body)) return 'repeats the prompt';
+  if (composer === 'llm' && o.attacker) {
+    const words = echoes(body, o.attacker);
+    if (words.length) return `repeats the attacker's words (${words.slice(0, 3).join(', ')})`;
+  }
+  return null;
+}
+
+// "Miễn phí", "không mất phí", "free": a fee claim without a digit, which must be the source's too.
+const FREE_CLAIM = /miễn (?:phí|lệ phí|thu)|không (?:thu|mất|tốn|phải (?:nộp|đóng|trả))(?: bất kỳ| khoản)? (?:phí|lệ phí|tiền|chi phí)|không có (?:phí|lệ phí)|\bfree\b|\bno (?:fee|charge|cost)s?\b|\bcosts? nothing\b|without (?:any )?(?:fee|charge|payment)|\bzero\b/iu;
+const FREE_SUPPORT = /miễn|không (?:thu|mất|phải nộp)|lệ phí: không|phí, lệ phí: không|free/iu;
+// An amount spelled out in words ("năm mươi nghìn đồng", "fifty thousand dong").
+const VI_NUM = 'không|một|mốt|hai|ba|bốn|tư|năm|lăm|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn|ngàn|triệu|tỷ|tỉ|linh|lẻ';
+const EN_NUM = 'zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|and';
+const AMOUNT_WORDS = new RegExp(`(?<![\\p{L}])(?:(?:${VI_NUM})\\s+)+(?:đồng|vnđ|vnd)|\\b(?:(?:${EN_NUM})[\\s-]+)+(?:dong|vnd|đồng)\\b`, 'giu');
+
 function problem(body: string, support: string[], supportSquashed: string[]): string | null {
   for (const m of body.matchAll(QUOTED)) {
     const q = squash(m[1]!).replace(/^…|…$/g, '').trim();
@@ -116,6 +199,12 @@ function problem(body: string, support: string[], supportSquashed: string[]): st
   const have = new Set<string>();
   for (const s of support) for (const n of numbersOf(s)) have.add(n);
   for (const n of numbersOf(body)) if (!have.has(n)) return `the number ${n} is not in the cited source`;
+  if (FREE_CLAIM.test(body) && !support.some((s) => FREE_SUPPORT.test(s))) return 'calls something free that the cited source does not';
+  const folded = support.map((s) => fold(s).replace(/\s+/g, ' '));
+  for (const m of body.matchAll(AMOUNT_WORDS)) {
+    const phrase = fold(m[0]).replace(/\s+/g, ' ').trim();
+    if (!folded.some((s) => s.includes(phrase))) return `the amount "${m[0].trim()}" is not in the cited source`;
+  }
   const upper = support.map((s) => s.toUpperCase());
   for (const m of body.matchAll(DOC_NUMBER)) if (!upper.some((s) => s.includes(m[0].toUpperCase()))) return `the document number ${m[0]} is not in the cited source`;
   return null;

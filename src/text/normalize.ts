@@ -8,7 +8,9 @@ const TONE_MARKS = /[\u0300\u0301\u0303\u0309\u0323]/g;
 const HAS_TONE = /[\u0300\u0301\u0303\u0309\u0323]/;
 const VOWELS = 'aăâeêioôơuưy';
 const QUALITY_VOWELS = 'ăâêôơư';
-const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00AD]|[\u{E0000}-\u{E007F}]/gu;
+// Zero-width characters, bidirectional controls (which reorder what a reader sees) and Unicode tag
+// characters (which hide text from the reader but not from a model): none belongs in stored text.
+const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u00AD]|[\u{E0000}-\u{E007F}]/gu;
 
 /** Places the tone of one syllable by the traditional rule ("hòa", "thủy", "quý", "giá"). */
 export function placeTone(word: string): string {

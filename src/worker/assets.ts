@@ -7,9 +7,9 @@ import synonyms from '../../data/lexicon/synonyms.json' with { type: 'json' };
 import agencies from '../../data/agencies.json' with { type: 'json' };
 import reranker from '../../data/reranker.json' with { type: 'json' };
 import gazetteLaws from '../../data/gazette/laws.json' with { type: 'json' };
-import answerEn from '../../prompts/answer.en.v1.md';
-import answerVi from '../../prompts/answer.vi.v1.md';
-import rewrite from '../../prompts/rewrite.v1.md';
+import answerEn from '../../prompts/answer.en.v2.md';
+import answerVi from '../../prompts/answer.vi.v2.md';
+import rewrite from '../../prompts/rewrite.v2.md';
 import widget from '../../dist/widget.txt';
 import { promptFrom, type Prompts } from '../answer/llm.ts';
 import { agenciesFrom, type AgencyDirectory } from '../escalation/agencies.ts';
@@ -38,7 +38,7 @@ export function assets(): Assets {
     glossary: glossaryFrom(english),
     agencies: agenciesFrom(agencies),
     rerankerWeights: rerankerWeightsFrom(reranker),
-    prompts: { vi: promptFrom('answer.vi.v1', answerVi), en: promptFrom('answer.en.v1', answerEn), rewrite: promptFrom('rewrite.v1', rewrite) },
+    prompts: { vi: promptFrom('answer.vi.v2', answerVi), en: promptFrom('answer.en.v2', answerEn), rewrite: promptFrom('rewrite.v2', rewrite) },
     widget,
     registry: addGazetteJson(new DocumentRegistry(), gazetteLaws),
   };
