@@ -5,7 +5,7 @@ import { openPglite } from './pglite.ts';
 import type { Db } from './types.ts';
 
 export type { Db, Queryable, Row } from './types.ts';
-export { DbOpenError } from './types.ts';
+export { DbOpenError, DbUnavailableError } from './types.ts';
 
 /** Opens the configured database (PostgreSQL if DATABASE_URL is set, else embedded) and migrates it. */
 export async function openDb(config: Pick<Config, 'databaseUrl' | 'dataDir'>, embeddingDim: number): Promise<Db> {

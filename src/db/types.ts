@@ -28,3 +28,12 @@ export interface Db extends Queryable {
 export class DbOpenError extends Error {
   override name = 'DbOpenError';
 }
+
+/**
+ * The database stopped answering (connection refused or lost, the server shutting down, no
+ * connection or reply in time). Passing: the same request may succeed once it is back, so callers
+ * answer 503 (or leave work for a retry) rather than 500.
+ */
+export class DbUnavailableError extends Error {
+  override name = 'DbUnavailableError';
+}

@@ -29,11 +29,14 @@ export interface SocketServer {
   stop(): Promise<void>;
 }
 
-/** A PGlite (with pgvector) behind the PostgreSQL wire protocol on 127.0.0.1. */
-export async function startPgliteServer(maxConnections = 8, prepare?: (server: PGLiteSocketServer) => void): Promise<SocketServer> {
-  const pg = new PGlite({ extensions: { vector } });
+/**
+ * A PGlite (with pgvector) behind the PostgreSQL wire protocol on 127.0.0.1: in memory, or in
+ * `dataDir` on disk so that a server stopped and started again on the same `port` finds its data.
+ */
+export async function startPgliteServer(maxConnections = 8, prepare?: (server: PGLiteSocketServer) => void, opts: { dataDir?: string; port?: number } = {}): Promise<SocketServer> {
+  const pg = new PGlite({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), extensions: { vector } });
   await pg.waitReady;
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const server = new PGLiteSocketServer({ db: pg, host: '127.0.0.1', port, maxConnections });
   prepare?.(server);
   await server.start();

@@ -34,10 +34,14 @@ export const killed = (child: ChildProcess | null, signal: NodeJS.Signals = 'SIG
   });
 
 
-/** A PostgreSQL with pgvector in its own process (eval/bench/pglite-server.ts) and its URL. */
-export async function startPgliteProcess(maxConnections = 24): Promise<{ url: string; child: ChildProcess }> {
+/**
+ * A PostgreSQL with pgvector in its own process (eval/bench/pglite-server.ts) and its URL; with a
+ * data dir and a port, stopping it and starting another on both brings the same database back.
+ */
+export async function startPgliteProcess(maxConnections = 24, opts: { dataDir?: string; port?: number } = {}): Promise<{ url: string; child: ChildProcess }> {
   const script = fileURLToPath(new URL('../../eval/bench/pglite-server.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, String(maxConnections)], { cwd: fileURLToPath(new URL('../../', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = [script, String(maxConnections), ...(opts.dataDir || opts.port ? [opts.dataDir ?? '', String(opts.port ?? 0)] : [])];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: fileURLToPath(new URL('../../', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
