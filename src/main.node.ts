@@ -1,7 +1,9 @@
 // Node entry: open the store, fill it from data/ on first start, serve HTTP.
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
+import { createAbuseGuards, createChannelSwitches, originAllowed, questionGate, type AbuseGuards } from './abuse/index.ts';
 import { createConfiguredAnswerService } from './answer/index.ts';
+import { createOpsMetrics } from './ops/index.ts';
 import { createApp, type Readiness } from './app.ts';
 import { progressReporter } from './cli/progress.ts';
 import type { Config } from './config/index.ts';
@@ -15,6 +17,7 @@ import { ingestPaths } from './ingest/pipeline.ts';
 import { loadProjectRegistry } from './ingest/registry.ts';
 import { storeStats } from './ingest/stats.ts';
 import { createLogger } from './log.ts';
+import { scheduleRetention } from './privacy/retention.ts';
 import { createConfiguredSearcher, type Searcher } from './retrieval/search.ts';
 import { loadLexicon, type Lexicon } from './text/lexicon.ts';
 import { createConfiguredStt } from './voice/index.ts';
@@ -36,17 +39,21 @@ export interface RunningServer {
 /** The answer and escalation services, and Zalo's client and inbox worker when the OA is configured. */
 async function createServices(
   config: Config,
-  deps: { db: Db; embedder: Embedder; searcher: Searcher; lexicon: Lexicon; log: ReturnType<typeof createLogger>; now: () => Date },
+  deps: { db: Db; embedder: Embedder; searcher: Searcher; lexicon: Lexicon; log: ReturnType<typeof createLogger>; now: () => Date; guards: AbuseGuards },
 ) {
-  const { db, embedder, searcher, lexicon, log, now } = deps;
+  const { db, embedder, searcher, lexicon, log, now, guards } = deps;
+  // One set of limiters and one switch cache per process, shared by HTTP, the chat socket and the worker.
+  const switches = createChannelSwitches({ db, channelsOff: config.channelsOff, now, cache: guards.switchCache });
   // The Zalo client (tokens, sending) carries officers' answers as well as the worker's replies.
   const zalo = createConfiguredZaloClient(config, { db, now, log });
   const escalation = createEscalation(config, { db, embedder, now, log, channels: zalo ? [zalo.channel()] : [] });
-  const answers = await createConfiguredAnswerService(config, { db, searcher, lexicon, log, now, agencies: escalation.agencies, onTicket: (t) => escalation.onTicket(t) });
+  // GET /metrics counts the answers of this process, whichever channel asked (HTTP, chat socket, Zalo).
+  const metrics = createOpsMetrics();
+  const answers = await createConfiguredAnswerService(config, { db, searcher, lexicon, log, now, agencies: escalation.agencies, onTicket: (t) => escalation.onTicket(t), onAnswer: (a) => metrics.countAnswer(a) });
   const zaloWorker = zalo
-    ? createConfiguredZaloWorker(config, { db, answers, client: zalo, log, now, stt: createConfiguredStt(config), retryDeliveries: () => escalation.deliveries.retryDue() })
+    ? createConfiguredZaloWorker(config, { db, answers, client: zalo, log, now, stt: createConfiguredStt(config), retryDeliveries: () => escalation.deliveries.retryDue(), abuse: { switches, questions: guards.zaloQuestions, notices: guards.zaloNotices } })
     : null;
-  return { escalation, answers, zaloWorker };
+  return { escalation, answers, zaloWorker, metrics, switches };
 }
 
 /**
@@ -63,7 +70,7 @@ export async function startZaloWorker(config: Config): Promise<{ close(): Promis
   const searcher = await createConfiguredSearcher(config, db, embedder, lexicon, { memoryIndex: true, log: (msg, fields) => log('info', msg, fields) });
   await searcher.warmUp?.();
   const now = () => new Date();
-  const { zaloWorker } = await createServices(config, { db, embedder, searcher, lexicon, log, now });
+  const { zaloWorker } = await createServices(config, { db, embedder, searcher, lexicon, log, now, guards: createAbuseGuards(config) });
   zaloWorker!.start();
   log('info', 'zalo worker started', { driver: db.driver });
   return {
@@ -98,9 +105,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const lexicon = loadLexicon();
   const searcher = await createConfiguredSearcher(config, db, embedder, lexicon, { memoryIndex: true, log: (msg, fields) => log('info', msg, fields) });
   const now = () => new Date();
-  const { escalation, answers, zaloWorker } = await createServices(config, { db, embedder, searcher, lexicon, log, now });
+  const guards = createAbuseGuards(config);
+  const { escalation, answers, zaloWorker, metrics, switches } = await createServices(config, { db, embedder, searcher, lexicon, log, now, guards });
   const runWorker = config.zalo.worker ? zaloWorker : null;
-  const app = createApp({ config, db, embedder, searcher, answers, readiness: () => readiness, log, now, escalation, ...(zaloWorker ? { zaloWorker } : {}) });
+  const app = createApp({ config, db, embedder, searcher, answers, readiness: () => readiness, log, now, escalation, metrics, abuse: guards, switches, ...(zaloWorker ? { zaloWorker } : {}) });
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
@@ -109,10 +117,25 @@ export async function startServer(config: Config): Promise<RunningServer> {
       void db.close().finally(() => reject(new StartupError(`Cannot listen on ${config.host}:${config.port}: ${why}`)));
     });
   });
-  const sockets = attachChatSockets(server as unknown as HttpServer, { db, answers, deliveries: escalation.deliveries, log, ready: () => readiness.phase === 'ready' });
+  // Slow clients cannot hold connections open: the headers within 15 s, the whole request (a voice
+  // note over a slow phone line included) within 2 min. Handlers are bounded by REQUEST_TIMEOUT_MS.
+  const http = server as unknown as HttpServer;
+  http.headersTimeout = 15_000;
+  http.requestTimeout = 120_000;
+  const sockets = attachChatSockets(http, {
+    db,
+    answers,
+    deliveries: escalation.deliveries,
+    log,
+    ready: () => readiness.phase === 'ready',
+    gate: questionGate({ limiter: guards.questions, switches }),
+    trustProxy: config.abuse.trustProxy,
+    allowOrigin: (origin) => originAllowed(origin, config),
+  });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   log('info', 'listening', { port, driver: db.driver, embedder: embedder.id });
+  if (!config.dataEncryptionKey) log('warn', 'DATA_ENCRYPTION_KEY is not set: only masked text is kept, so officers see citizens\' numbers masked too (see README, personal data)');
 
   const stats = await storeStats(db);
   if (stats.documents === 0) {
@@ -133,11 +156,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
   runWorker?.start();
   // Portal sources from data/sources.json (or SYNC_SOURCES_FILE), synced on their schedule.
   const sync = await startSync(config, { db, embedder, log, now });
+  // Daily retention (RETENTION_MONTHS); the pass is claimed in the database, so several processes run it once.
+  const retention = scheduleRetention({ db, months: config.retentionMonths, now, log });
 
   return {
     port,
     async close() {
       await sync?.stop();
+      await retention.stop();
       await runWorker?.stop();
       await sockets.close();
       await new Promise<void>((r) => server.close(() => r()));

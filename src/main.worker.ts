@@ -5,6 +5,7 @@
 // bundled (src/worker/assets.ts). The store is migrated and filled from Node (`hoidap ingest` with
 // DATABASE_URL); the Worker only reads and answers. WebSocket chat is not served here: the widget
 // falls back to POST /v1/ask and polling, as it does behind any proxy that blocks WebSockets.
+import { createAbuseGuards, createChannelSwitches, type AbuseGuards } from './abuse/index.ts';
 import { createConfiguredAnswerService } from './answer/index.ts';
 import { createApp } from './app.ts';
 import { createConfiguredZaloClient, createConfiguredZaloWorker } from './channels/zalo/index.ts';
@@ -16,8 +17,13 @@ import { createLexicalEmbedder } from './embed/lexical.ts';
 import { createOpenAiEmbedder } from './embed/openai.ts';
 import type { Embedder } from './embed/types.ts';
 import { createWorkersAiEmbedder, type WorkersAiBinding } from './embed/workers-ai.ts';
+import { maskingEmbedder } from './embed/types.ts';
+import { maskPersonal } from './text/personal.ts';
 import { createEscalation } from './escalation/index.ts';
 import type { Logger } from './http/errors.ts';
+import { createLogger } from './log.ts';
+import { createOpsMetrics } from './ops/index.ts';
+import { runRetentionIfDue } from './privacy/retention.ts';
 import { createConfiguredSearcher } from './retrieval/search.ts';
 import { createConfiguredStt } from './voice/index.ts';
 import { assets } from './worker/assets.ts';
@@ -44,13 +50,9 @@ interface QueueBatch {
   ackAll(): void;
 }
 
-const LEVELS = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 } as const;
-
-function workerLogger(level: keyof typeof LEVELS): Logger {
-  return (lvl, msg, fields) => {
-    if (LEVELS[lvl] < LEVELS[level]) return;
-    console.log(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields }));
-  };
+/** The same masked JSON lines as Node, through console.log (Workers Logs). */
+function workerLogger(level: Config['logLevel']): Logger {
+  return createLogger(level, { write: (line) => console.log(line.trimEnd()) });
 }
 
 /** The configuration from the Worker's variables and secrets; DATABASE_URL from Hyperdrive. */
@@ -62,16 +64,21 @@ export function workerConfig(env: Env): Config {
 }
 
 const configs = new WeakMap<object, Config>();
+// Rate limits and the kill-switch cache live as long as the isolate, not one request: each isolate
+// applies the limits on its own (a client spread over several isolates gets that many times more).
+const guardsFor = new WeakMap<Config, AbuseGuards>();
 let embedderPromise: Promise<Embedder> | null = null;
+// Counters live as long as the isolate (each isolate counts its own requests and answers).
+const metrics = createOpsMetrics();
 
 function embedderFor(config: Config, env: Env): Promise<Embedder> {
   embedderPromise ??= (async () => {
     const e = config.embedder;
     if (e.kind === 'workers-ai') {
       if (!env.AI) throw new ConfigError('EMBEDDER=workers-ai needs the AI binding ([ai] binding = "AI" in wrangler.toml)');
-      return createWorkersAiEmbedder({ binding: env.AI, model: e.model ?? '@cf/baai/bge-m3' });
+      return maskingEmbedder(await createWorkersAiEmbedder({ binding: env.AI, model: e.model ?? '@cf/baai/bge-m3' }), maskPersonal);
     }
-    if (e.kind === 'openai') return createOpenAiEmbedder({ baseUrl: e.baseUrl!, model: e.model ?? 'text-embedding-3-small', apiKey: e.apiKey ?? config.llm.apiKey });
+    if (e.kind === 'openai') return maskingEmbedder(await createOpenAiEmbedder({ baseUrl: e.baseUrl!, model: e.model ?? 'text-embedding-3-small', apiKey: e.apiKey ?? config.llm.apiKey }), maskPersonal);
     if (e.kind === 'onnx') throw new ConfigError('EMBEDDER=onnx needs local model files and ONNX Runtime: it runs on Node only');
     return createLexicalEmbedder();
   })();
@@ -88,6 +95,9 @@ export async function requestRuntime(env: Env, opts: { fetch?: typeof fetch } = 
   const a = assets();
   const embedder = await embedderFor(config, env);
   const db: Db = await openPg(config.databaseUrl, 3);
+  let guards = guardsFor.get(config);
+  if (!guards) guardsFor.set(config, (guards = createAbuseGuards(config)));
+  const switches = createChannelSwitches({ db, channelsOff: config.channelsOff, now: () => new Date(), cache: guards.switchCache });
   const now = () => new Date();
   const background: Promise<unknown>[] = [];
   const zalo = createConfiguredZaloClient(config, { db, now, log, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
@@ -103,10 +113,11 @@ export async function requestRuntime(env: Env, opts: { fetch?: typeof fetch } = 
     glossary: a.glossary,
     prompts: a.prompts,
     onTicket: (t) => escalation.onTicket(t),
+    onAnswer: (a) => metrics.countAnswer(a),
   });
   const stt = createConfiguredStt(config);
   const zaloWorker: ZaloWorker | null = zalo
-    ? createConfiguredZaloWorker(config, { db, answers, client: zalo, log, now, stt, retryDeliveries: () => escalation.deliveries.retryDue() })
+    ? createConfiguredZaloWorker(config, { db, answers, client: zalo, log, now, stt, retryDeliveries: () => escalation.deliveries.retryDue(), abuse: { switches, questions: guards.zaloQuestions, notices: guards.zaloNotices } })
     : null;
   // A new Zalo event: answered after the 200 (waitUntil), or handed to the queue when one is bound.
   const wake = () => {
@@ -114,6 +125,7 @@ export async function requestRuntime(env: Env, opts: { fetch?: typeof fetch } = 
     else if (zaloWorker) background.push(zaloWorker.runOnce());
   };
   const app = createApp({
+    metrics,
     config,
     db,
     embedder,
@@ -124,6 +136,8 @@ export async function requestRuntime(env: Env, opts: { fetch?: typeof fetch } = 
     now,
     escalation,
     zaloWorker: { wake },
+    abuse: guards,
+    switches,
     stt,
     widget: () => Promise.resolve(a.widget),
   });
@@ -139,6 +153,8 @@ export async function requestRuntime(env: Env, opts: { fetch?: typeof fetch } = 
       const fetcher = createPoliteFetcher({ resolve: (host) => dohResolve(host, opts.fetch ? { fetch: opts.fetch } : {}), ...(opts.fetch ? { fetch: opts.fetch } : {}) });
       return runSources(due, { db, embedder, fetcher, registry: a.registry, now, log });
     },
+    /** The daily retention pass, when a day has gone by since the last one (the cron trigger). */
+    retentionIfDue: () => runRetentionIfDue(db, { now: now(), months: config.retentionMonths }),
     /** Waits for the background work, then closes this request's connections. */
     async settle() {
       await Promise.allSettled(background);
@@ -184,7 +200,7 @@ export default {
     }
   },
 
-  /** A cron trigger (wrangler.toml [triggers]): Zalo events that are due again, officers' messages to retry, portal sources due for a sync pass. */
+  /** A cron trigger (wrangler.toml [triggers]): Zalo events that are due again, officers' messages to retry, portal sources due for a sync pass, the daily retention pass. */
   async scheduled(_controller: unknown, env: Env, ctx: WorkerContext): Promise<void> {
     const rt = await requestRuntime(env);
     ctx.waitUntil(
@@ -193,6 +209,7 @@ export default {
           if (rt.zaloWorker) await rt.zaloWorker.runOnce();
           else await rt.escalation.deliveries.retryDue();
           await rt.syncDue();
+          await rt.retentionIfDue();
         } finally {
           await rt.settle();
         }

@@ -17,6 +17,8 @@ export const messages = {
     greeting: 'Xin chào! Mình là trợ lý hỏi đáp về thủ tục hành chính và pháp luật. Bạn cần hỏi gì ạ? Ví dụ: “Gia hạn tạm trú cần giấy tờ gì?”',
     thanks: 'Không có gì ạ! Nếu còn thắc mắc, bạn cứ hỏi tiếp nhé.',
     offTopic: 'Xin lỗi, mình chỉ trả lời được câu hỏi về thủ tục hành chính, dịch vụ công và quy định pháp luật. Bạn có câu hỏi nào về những việc này không?',
+    // The question only asked the assistant to drop its rules, play a role or show its instructions.
+    injectionRefused: 'Xin lỗi, mình không thể làm theo yêu cầu thay đổi cách hoạt động hay tiết lộ hướng dẫn nội bộ. Mình chỉ trả lời câu hỏi về thủ tục hành chính và pháp luật, dựa trên nguồn chính thức. Bạn cần hỏi thủ tục nào ạ?',
     escalatedLowConfidence: 'Mình chưa tìm được nguồn chính thức để trả lời chắc chắn câu hỏi này, nên đã chuyển câu hỏi tới {agency}. Mã theo dõi của bạn: {code}. Cán bộ sẽ trả lời trước {due}.',
     escalatedOfficer: 'Mình đã chuyển câu hỏi của bạn tới {agency}. Mã theo dõi của bạn: {code}. Cán bộ sẽ trả lời trước {due}.',
     escalatedStatus: 'Mình không tự tra cứu được hồ sơ của bạn, nên đã chuyển câu hỏi tới {agency} để cán bộ kiểm tra. Mã theo dõi của bạn: {code}. Cán bộ sẽ trả lời trước {due}.',
@@ -77,6 +79,14 @@ export const messages = {
     feedbackOfferOfficer: 'Rất tiếc câu trả lời chưa giúp được bạn. Bạn có muốn chuyển câu hỏi tới cán bộ không?',
     answerNotFound: 'Không tìm thấy câu trả lời này.',
     emptyQuestionField: 'Trường “question” không được để trống.',
+    // Abuse limits and kill switches (src/abuse).
+    rateLimited: 'Bạn gửi câu hỏi nhanh quá. Bạn vui lòng chờ khoảng {seconds} giây rồi hỏi tiếp nhé.',
+    channelOff: 'Kênh hỏi đáp này đang tạm ngừng. Bạn vui lòng quay lại sau hoặc liên hệ trực tiếp cơ quan giải quyết thủ tục.',
+    requestTimeout: 'Hệ thống xử lý quá lâu nên đã dừng yêu cầu này. Bạn vui lòng thử lại sau ít phút.',
+    zaloRateLimited: 'Bạn gửi nhanh quá, mình chưa kịp trả lời hết. Bạn vui lòng chờ khoảng một phút rồi nhắn tiếp nhé.',
+    zaloChannelOff: 'Kênh hỏi đáp qua Zalo đang tạm ngừng. Bạn vui lòng quay lại sau hoặc hỏi trên cổng dịch vụ công.',
+    // The database is unreachable (src/db/pg.ts DbUnavailableError): passing, so the citizen is asked to retry.
+    unavailable: 'Hệ thống tạm thời chưa truy cập được dữ liệu. Bạn vui lòng thử lại sau ít phút; câu hỏi của bạn chưa được ghi nhận.',
   },
   en: {
     notFound: 'Not found.',
@@ -92,6 +102,7 @@ export const messages = {
     greeting: 'Hello! I answer questions about Vietnamese administrative procedures and laws. What would you like to know? For example: “What documents do I need to extend temporary residence?”',
     thanks: 'You are welcome! Ask again any time.',
     offTopic: 'Sorry, I can only answer questions about administrative procedures, public services and the law. Do you have a question about those?',
+    injectionRefused: 'Sorry, I cannot change how I work or reveal my internal instructions. I only answer questions about administrative procedures and the law, from official sources. Which procedure would you like to ask about?',
     escalatedLowConfidence: 'I could not find an official source that answers this with confidence, so I have sent your question to {agency}. Your tracking code: {code}. An officer will reply by {due}.',
     escalatedOfficer: 'I have sent your question to {agency}. Your tracking code: {code}. An officer will reply by {due}.',
     escalatedStatus: 'I cannot look up your file myself, so I have sent your question to {agency} for an officer to check. Your tracking code: {code}. An officer will reply by {due}.',
@@ -152,6 +163,12 @@ export const messages = {
     feedbackOfferOfficer: 'Sorry this did not help. Would you like to send your question to an officer?',
     answerNotFound: 'This answer does not exist.',
     emptyQuestionField: 'The “question” field must not be empty.',
+    rateLimited: 'You are sending questions too quickly. Please wait about {seconds} seconds and ask again.',
+    channelOff: 'This channel is paused for now. Please come back later or contact the agency in charge directly.',
+    requestTimeout: 'This took too long and was stopped. Please try again in a few minutes.',
+    zaloRateLimited: 'You are sending messages too quickly for me to answer them all. Please wait about a minute and write again.',
+    zaloChannelOff: 'Questions over Zalo are paused for now. Please come back later or ask on the public service portal.',
+    unavailable: 'The service cannot reach its data right now. Please try again in a few minutes; your question has not been recorded.',
   },
 } as const;
 
@@ -206,6 +223,31 @@ export const staffMessages = {
   forbidden: 'Tài khoản của bạn không có quyền xem mục này.',
   csrf: 'Yêu cầu không hợp lệ (thiếu mã chống giả mạo). Hãy tải lại trang và thử lại.',
   bad_code: 'Mã phiếu không đúng dạng HD-XXXXX-XXXXX.',
+  // The agencies' ingestion API (/v1/ingest) and its keys.
+  apikey_unauthorized: 'Thiếu khóa API hoặc khóa không hợp lệ. Gửi khóa của đơn vị trong tiêu đề Authorization: Bearer <khóa>.',
+  apikey_not_found: 'Không tìm thấy khóa API này.',
+  apikey_bad_name: 'Tên khóa API không được để trống và không dài quá 200 ký tự.',
+  apikey_own_agency: 'Lãnh đạo đơn vị chỉ quản lý được khóa API của đơn vị mình.',
+  ingest_channel_off: 'Kênh nạp dữ liệu đang tạm tắt. Vui lòng thử lại sau.',
+  ingest_rate_limited: 'Khóa API này gửi quá nhiều yêu cầu. Vui lòng thử lại sau {seconds} giây.',
+  ingest_bad_kind: 'Loại dữ liệu (kind) không đọc được định dạng này: luật và công báo là JSON; thủ tục, hỏi đáp là JSON hoặc JSON Lines; văn bản, tin tức là .txt, .md hoặc .html.',
+  ingest_filename_required: 'Văn bản và tin tức cần tên tệp (filename): tên tệp là mã nhận diện của văn bản.',
+  ingest_unknown_format: 'Không xác định được định dạng: hãy ghi rõ format hoặc tên tệp có phần mở rộng (.json, .jsonl, .txt, .md, .html).',
+  ingest_bad_content_type: 'Nội dung phải có Content-Type là application/json, application/x-ndjson, text/plain, text/markdown hoặc text/html.',
+  // Audit log and one citizen's data (export, deletion).
+  citizen_target: 'Cho biết đúng một trong hai: mã cuộc trò chuyện (conversationId) hoặc mã người dùng Zalo (zaloUserId).',
+  citizen_not_found: 'Không có dữ liệu nào của công dân này.',
+  ok_citizen_deleted: 'Đã xoá toàn bộ dữ liệu của công dân này.',
+  auditTitle: 'Nhật ký thao tác',
+  auditAt: 'Thời điểm',
+  auditActor: 'Người thực hiện',
+  auditAction: 'Thao tác',
+  auditTarget: 'Đối tượng',
+  auditDetail: 'Chi tiết',
+  auditFrom: 'Từ ngày',
+  auditTo: 'Đến ngày',
+  auditEmpty: 'Không có thao tác nào khớp bộ lọc.',
+  auditOlder: 'Cũ hơn',
   // Console labels.
   title: 'Bảng điều khiển cán bộ – hoidap',
   login: 'Đăng nhập',
@@ -323,6 +365,12 @@ export const staffMessages = {
   publicAdd: 'Bổ sung thông tin',
   publicAddSend: 'Gửi bổ sung',
   publicAdded: 'Đã gửi thông tin bổ sung.',
+  // Channel kill switches (admins).
+  channel_env_off: 'Kênh này bị tắt bằng cấu hình CHANNELS_OFF; chỉ bật lại được bằng cấu hình.',
+  unknown_channel: 'Không có kênh này (web, zalo, voice, api, ingest).',
+  admin_only: 'Chỉ quản trị viên được bật, tắt kênh.',
+  // Prometheus scrapes of /metrics when METRICS_TOKEN is set.
+  metrics_unauthorized: 'Thiếu mã truy cập số liệu vận hành hoặc mã không đúng. Gửi METRICS_TOKEN trong tiêu đề Authorization: Bearer <mã>.',
 } as const;
 export type StaffMessageKey = keyof typeof staffMessages;
 export const st = (key: StaffMessageKey | string): string => (staffMessages as Record<string, string>)[key] ?? key;

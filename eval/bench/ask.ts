@@ -35,7 +35,7 @@ const questions = await benchQuestions(shared);
 
 // 3. The service on a free loopback port, embedded defaults.
 const runStarted = new Date();
-const server = await startServer(loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }));
+const server = await startServer(loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0' }));
 const url = `http://127.0.0.1:${server.port}/v1/ask`;
 const ask = async (question: string) => {
   const t0 = performance.now();

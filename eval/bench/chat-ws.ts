@@ -212,7 +212,7 @@ async function main(): Promise<void> {
 
   // 3. The service on a free loopback port, embedded defaults; startServer attaches the chat sockets.
   const runStarted = new Date();
-  const server = await startServer(loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }));
+  const server = await startServer(loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0' }));
   const url = `ws://127.0.0.1:${server.port}${CHAT_PATH}`;
 
   // 4. The load, from a worker thread; a hung run still ends and says so.

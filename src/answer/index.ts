@@ -6,6 +6,7 @@ import type { Logger } from '../http/errors.ts';
 import type { Searcher } from '../retrieval/search.ts';
 import { loadGlossary, type Glossary } from '../text/english.ts';
 import type { Lexicon } from '../text/lexicon.ts';
+import { createSealer } from '../privacy/seal.ts';
 import { createConfiguredLlm, type Prompts } from './llm.ts';
 import { createAnswerService, type AnswerDeps, type AnswerService, type Masker } from './pipeline.ts';
 
@@ -20,6 +21,7 @@ export async function createConfiguredAnswerService(
     masker?: Masker;
     agencies?: AgencyDirectory;
     onTicket?: AnswerDeps['onTicket'];
+    onAnswer?: AnswerDeps['onAnswer'];
     /** Given by a runtime without files (Workers); read from data/ and prompts/ otherwise. */
     glossary?: Glossary;
     prompts?: Prompts;
@@ -31,6 +33,7 @@ export async function createConfiguredAnswerService(
     glossary: glossary ?? loadGlossary(),
     agencies: deps.agencies ?? loadAgencies(),
     llm: await createConfiguredLlm(config, prompts),
+    sealer: createSealer(config.dataEncryptionKey),
     ...(config.answerMinConfidence !== undefined ? { params: { threshold: config.answerMinConfidence } } : {}),
   });
 }

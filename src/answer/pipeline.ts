@@ -6,7 +6,7 @@ import type { Db } from '../db/index.ts';
 import { DEFAULT_AGENCY, type AgencyDirectory } from '../escalation/agencies.ts';
 import { addWorkingDays, findTicketByCode, formatDue, newTicketCode } from '../escalation/tickets.ts';
 import type { Logger } from '../http/errors.ts';
-import { fmt, t, type Lang, type MessageKey } from '../messages.ts';
+import { fmt, messages, t, type Lang, type MessageKey } from '../messages.ts';
 import { analyzeQuery } from '../retrieval/query.ts';
 import type { SearchHit, Searcher } from '../retrieval/search.ts';
 import type { Glossary } from '../text/english.ts';
@@ -17,13 +17,16 @@ import { composeExtractive } from './extractive.ts';
 import { asksForQuantity, aspectsOf, rewriteFollowUp } from './followup.ts';
 import { expectedAnswerTypes } from '../retrieval/answer-type.ts';
 import { detectLang, guardInput, guardOutput, MAX_QUESTION_CHARS } from './guard.ts';
+import { attackerWords, findInjection, promptLeakChecker, structureText, taintOf } from './injection.ts';
 import { classify } from './intents.ts';
 import type { LlmComposer } from './llm.ts';
 import { loadHistory, saveExchange, sourceIdOf } from './store.ts';
 import type { AnswerContext, AnswerStatus, AskInput, AskResponse, StopReason } from './types.ts';
-import { verifyDraft } from './verify.ts';
+import { STEERED, verifyDraft, type VerifyOptions } from './verify.ts';
 import { lacksDiacritics } from '../text/restore.ts';
 import { normalizeTranscript } from '../voice/normalize.ts';
+import { maskPersonal } from '../text/personal.ts';
+import type { Sealer } from '../privacy/seal.ts';
 import { chooseSpoken, confirmationReply, spokenCandidates, type SpokenScore } from '../voice/spoken.ts';
 
 export interface AnswerParams {
@@ -43,7 +46,7 @@ const RECENT_CHANGE_MS = 2 * 365 * 24 * 3600_000;
 
 export const DEFAULT_ANSWER_PARAMS: AnswerParams = { threshold: 0.2, k: 8, seeAlsoRatio: 0.85 };
 
-/** Masks personal data before text leaves for an LLM; the identity until [trust] provides one. */
+/** Masks personal data (src/text/personal.ts); what the pipeline searches, stores, logs and sends. */
 export type Masker = (text: string) => string;
 
 export interface AnswerDeps {
@@ -55,10 +58,15 @@ export interface AnswerDeps {
   now: () => Date;
   log: Logger;
   llm?: LlmComposer | null;
+  /** maskPersonal unless a test gives another. */
   masker?: Masker;
+  /** Seals the citizen's raw words for the owning agency (no key: nothing raw is kept). */
+  sealer?: Sealer;
   params?: Partial<AnswerParams>;
   /** Told of each new ticket once it is stored (grouping, the agency's notification); never fails an answer. */
   onTicket?: (ticket: { code: string; agency: string; dueAt: Date; question: string; channel: string }) => Promise<void>;
+  /** Told of each answer given, once stored (the /metrics counters); never fails an answer. */
+  onAnswer?: (answer: { status: AnswerStatus; reason: StopReason; composer: string; channel: string }) => void;
 }
 
 type Step = { name: string; run: (ctx: AnswerContext) => Promise<void> | void };
@@ -73,7 +81,7 @@ function stop(ctx: AnswerContext, status: AnswerStatus, reason: StopReason, text
 
 export function createAnswerService(deps: AnswerDeps): AnswerService {
   const p: AnswerParams = { ...DEFAULT_ANSWER_PARAMS, ...deps.params };
-  const mask: Masker = deps.masker ?? ((s) => s);
+  const mask: Masker = deps.masker ?? maskPersonal;
 
   const steps: Step[] = [
     {
@@ -82,7 +90,13 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
         const v = guardInput(ctx.input.question);
         ctx.question = v.text;
         ctx.lang = ctx.input.lang ?? detectLang(v.text);
-        if (!v.ok) stop(ctx, 'refused', v.reason, v.reason === 'empty' ? t('emptyQuestion', ctx.lang) : fmt('questionTooLong', ctx.lang, { limit: MAX_QUESTION_CHARS.toLocaleString('vi-VN') }));
+        // A turn refused as an injection is the attacker's, not context for a follow-up.
+        ctx.history = ctx.history.filter((h) => h.reason !== 'injection');
+        if (v.injection) {
+          ctx.injection = { removed: v.injection.removed, tainted: [] };
+          ctx.notes.push(`injection taken out of the question: ${v.injection.hits.map((h) => `${h.kind}/${h.via}`).join(', ') || 'hidden text'}`);
+        }
+        if (!v.ok) stop(ctx, 'refused', v.reason, v.reason === 'empty' ? t('emptyQuestion', ctx.lang) : v.reason === 'injection' ? t('injectionRefused', ctx.lang) : fmt('questionTooLong', ctx.lang, { limit: MAX_QUESTION_CHARS.toLocaleString('vi-VN') }));
       },
     },
     {
@@ -121,6 +135,15 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
           ctx.rewritten = chosen.text;
           stop(ctx, 'answered', 'confirm_transcript', fmt('voiceConfirm', ctx.lang, { question: display }));
         }
+      },
+    },
+    {
+      // From here on the question is masked: retrieval, the LLM, the record and the ticket never see
+      // the citizen's numbers (a spoken one becomes digits only in the step above).
+      name: 'mask',
+      run(ctx) {
+        ctx.question = mask(ctx.question);
+        if (ctx.rewritten) ctx.rewritten = mask(ctx.rewritten);
       },
     },
     {
@@ -217,8 +240,35 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
     {
       name: 'compose',
       async run(ctx) {
+        // A follow-up rewritten (by the LLM) into an instruction is not answered.
+        if (ctx.rewritten && findInjection(ctx.rewritten)) return stop(ctx, 'refused', 'injection', t('injectionRefused', ctx.lang));
+        const structures = await loadStructures(deps.db, ctx.hits.map((h) => h.unitId));
+        // Units that read as orders to the assistant (a poisoned document) are set aside whole:
+        // they are neither quoted nor shown to the LLM, and their words may not reach the answer.
+        const tainted = ctx.hits.filter((h) => taintOf(h.unitId, `${h.title ?? ''}\n${h.text}\n${structureText(structures.get(h.unitId))}`));
+        if (tainted.length) {
+          const top = ctx.hits[0]!;
+          ctx.injection = { removed: ctx.injection?.removed ?? [], tainted };
+          ctx.notes.push(`set aside units that read as instructions: ${tainted.map(sourceIdOf).join(', ')}`);
+          ctx.hits = ctx.hits.filter((h) => !tainted.includes(h));
+          if (ctx.seeAlso && tainted.includes(ctx.seeAlso)) ctx.seeAlso = null;
+          const next = ctx.hits[0];
+          if (!next) {
+            ctx.agency = routeByWords(ctx);
+            return stop(ctx, 'escalated', 'no_content');
+          }
+          if (tainted.includes(top)) {
+            // The next unit must clear the same bar the poisoned one did.
+            ctx.seeAlso = null;
+            ctx.confidence = explicitlyNamed(next) ? 1 : coverage(next, ctx.weights!.question, deps.lexicon, analyzeQuery(searchText(ctx), deps.lexicon).folded);
+            if (ctx.confidence < p.threshold) {
+              ctx.agency = routeByWords(ctx);
+              return stop(ctx, 'escalated', 'low_confidence');
+            }
+            ctx.agency = routeFor(ctx, next);
+          }
+        }
         const sources = [ctx.hits[0]!, ...(ctx.seeAlso ? [ctx.seeAlso] : [])];
-        const structures = await loadStructures(deps.db, sources.map((h) => h.unitId));
         const input = {
           lang: ctx.lang,
           aspects: aspectsOf(ctx.rewritten ?? ctx.question),
@@ -255,12 +305,16 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
     {
       name: 'verify',
       run(ctx) {
-        let v = verifyDraft(ctx.draft!, ctx.hits);
+        const screen = screenFor(ctx);
+        let v = verifyDraft(ctx.draft!, ctx.hits, screen);
         for (const r of v.removed) ctx.notes.push(`removed (${r.why}): ${r.line.slice(0, 200)}`);
-        if (!v.citations.length && ctx.draft!.composer === 'llm' && ctx.extractive) {
-          ctx.notes.push('llm answer had no verifiable citation; using the extractive answer');
+        // A model that repeated an instruction, the prompt or the attacker's words was steered:
+        // none of its answer is kept.
+        const steered = v.removed.some((r) => STEERED.test(r.why));
+        if ((steered || !v.citations.length) && ctx.draft!.composer === 'llm' && ctx.extractive) {
+          ctx.notes.push(steered ? 'llm answer was steered by injected text; using the extractive answer' : 'llm answer had no verifiable citation; using the extractive answer');
           ctx.draft = ctx.extractive;
-          v = verifyDraft(ctx.extractive, ctx.hits);
+          v = verifyDraft(ctx.extractive, ctx.hits, screen);
         }
         if (!v.citations.length) return stop(ctx, 'escalated', 'unverified');
         ctx.composer = ctx.draft!.composer;
@@ -273,6 +327,11 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
       name: 'guard_output',
       run(ctx) {
         ctx.answer = guardOutput(ctx.answer, new Set(ctx.citations.flatMap((c) => (c.url ? [c.url] : []))));
+        if (leaksPrompt(ctx.answer)) {
+          ctx.notes.push('the answer repeated the prompt');
+          ctx.agency = routeByWords(ctx);
+          return stop(ctx, 'escalated', 'unverified');
+        }
         // A citizen who knew the old decree should learn that the cited one replaced it — while the
         // change is recent (not for a code that replaced its predecessor a decade ago).
         const cited = new Set(ctx.citations.map((c) => c.sourceId));
@@ -283,6 +342,14 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
       },
     },
   ];
+
+  const leaksPrompt = promptLeakChecker(deps.llm?.promptTexts ?? [], [...Object.values(messages.vi), ...Object.values(messages.en)]);
+
+  /** What an answer is checked against besides its sources: the attacker's words and the prompts. */
+  function screenFor(ctx: AnswerContext): VerifyOptions {
+    const attack = [...(ctx.injection?.removed ?? []), ...(ctx.injection?.tainted ?? []).map((h) => h.text)];
+    return { leak: leaksPrompt, ...(attack.length ? { attacker: attackerWords(attack, ctx.hits.map((h) => `${h.ref}\n${h.text}`).join('\n')) } : {}) };
+  }
 
   /** How well retrieval answers one hypothesis of a spoken question (the decide step's confidence). */
   async function spokenScore(text: string): Promise<SpokenScore> {
@@ -383,11 +450,16 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
     } else if (s.text !== undefined) {
       ctx.answer = s.text;
     }
+    // A run stopped before the mask step (a refusal, a transcript to confirm) is masked here.
+    ctx.question = mask(ctx.question);
+    if (ctx.rewritten) ctx.rewritten = mask(ctx.rewritten);
+    const raw = ctx.input.question;
+    const sealed = deps.sealer ? await deps.sealer.seal(raw, mask(raw)) : null;
     ctx.timings.total = performance.now() - started;
     const t0 = performance.now();
     for (let attempt = 0; ; attempt++) {
       try {
-        await saveExchange(deps.db, ctx, answerId, ticket);
+        await saveExchange(deps.db, ctx, answerId, ticket, sealed);
         break;
       } catch (e) {
         // A ticket code collision (unique violation): draw a new code and try again.
@@ -414,6 +486,11 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
       timings: Object.fromEntries(Object.entries(ctx.timings).map(([k, v]) => [k, Math.round(v)])),
       ...(ctx.notes.length ? { notes: ctx.notes } : {}),
     });
+    try {
+      deps.onAnswer?.({ status: s.status, reason: s.reason, composer: ctx.composer, channel: ctx.channel });
+    } catch (e) {
+      deps.log('warn', 'onAnswer failed', { error: e instanceof Error ? e.message : String(e) });
+    }
     return {
       conversationId: ctx.conversationId,
       answerId,

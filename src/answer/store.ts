@@ -26,7 +26,14 @@ export async function loadHistory(db: Queryable, conversationId: string): Promis
  * statement (data-modifying CTEs), so it is atomic without a transaction round trip.
  * A ticket code collision surfaces as a unique violation for the caller to retry.
  */
-export async function saveExchange(db: Db, ctx: AnswerContext, answerId: string, ticket: { code: string; agency: string; dueAt: Date } | null): Promise<void> {
+export async function saveExchange(
+  db: Db,
+  ctx: AnswerContext,
+  answerId: string,
+  ticket: { code: string; agency: string; dueAt: Date } | null,
+  /** The citizen's raw words sealed (src/privacy/seal.ts), when they held personal data and a key is set. */
+  sealed: string | null = null,
+): Promise<void> {
   const cited = new Set(ctx.citations.map((c) => c.sourceId));
   const units = ctx.hits.map((h) => ({ unitId: h.unitId, sourceId: sourceIdOf(h), score: Number(h.score.toFixed(6)), cited: cited.has(sourceIdOf(h)) }));
   await db.query(
@@ -35,15 +42,15 @@ export async function saveExchange(db: Db, ctx: AnswerContext, answerId: string,
        ON CONFLICT (id) DO UPDATE SET updated_at = now(), lang = EXCLUDED.lang RETURNING id),
      a AS (
        INSERT INTO answers (id, conversation_id, question, rewritten, lang, channel, status, reason, route, answer, citations, units,
-                            confidence, composer, prompt_version, timings, agency)
-       SELECT $2, c.id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17 FROM c RETURNING id, conversation_id),
+                            confidence, composer, prompt_version, timings, agency, question_sealed)
+       SELECT $2, c.id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $22 FROM c RETURNING id, conversation_id),
      t AS (
-       INSERT INTO turns (conversation_id, role, text, rewritten, answer_id)
-       SELECT a.conversation_id, r.role, r.text, r.rewritten, a.id FROM a,
-         (VALUES (1, 'citizen', $3::text, $4::text), (2, 'assistant', $10::text, NULL::text)) AS r(ord, role, text, rewritten)
+       INSERT INTO turns (conversation_id, role, text, rewritten, answer_id, text_sealed)
+       SELECT a.conversation_id, r.role, r.text, r.rewritten, a.id, r.sealed FROM a,
+         (VALUES (1, 'citizen', $3::text, $4::text, $22::text), (2, 'assistant', $10::text, NULL::text, NULL::text)) AS r(ord, role, text, rewritten, sealed)
        ORDER BY r.ord RETURNING 1)
-     INSERT INTO tickets (code, conversation_id, answer_id, agency, reason, question, channel, lang, due_at)
-     SELECT $19, a.conversation_id, a.id, $20, $8, coalesce($4, $3), $6, $5, $21::timestamptz FROM a WHERE $19::text IS NOT NULL`,
+     INSERT INTO tickets (code, conversation_id, answer_id, agency, reason, question, channel, lang, due_at, question_sealed)
+     SELECT $19, a.conversation_id, a.id, $20, $8, coalesce($4, $3), $6, $5, $21::timestamptz, $22 FROM a WHERE $19::text IS NOT NULL`,
     [
       ctx.conversationId,
       answerId,
@@ -66,6 +73,7 @@ export async function saveExchange(db: Db, ctx: AnswerContext, answerId: string,
       ticket?.code ?? null,
       ticket?.agency ?? null,
       ticket?.dueAt.toISOString() ?? null,
+      sealed,
     ],
   );
 }

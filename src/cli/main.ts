@@ -1,4 +1,4 @@
-// `hoidap` command line: serve | ingest | stats | search | ask | eval | staff.
+// `hoidap` command line: serve | ingest | stats | search | ask | eval | staff | apikey | retention | citizen.
 import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config/index.ts';
@@ -39,6 +39,19 @@ const USAGE = `Cách dùng / usage:
   hoidap staff token --email E [--name N] [--days 90]
                                                  a new API token for the console API (printed once)
   hoidap staff list [--json]                     staff accounts
+  hoidap channel list [--json]                   the channels (web, zalo, voice, api, ingest): on or off, and why
+  hoidap channel on|off <channel> [--reason R]   switch a channel at runtime (running servers see it within 5 s;
+                                                 one switched off by CHANNELS_OFF stays off)
+  hoidap apikey create --agency A --name N       a new API key for an agency's pushes to /v1/ingest (printed once)
+  hoidap apikey list [--agency A] [--json]       API keys (never the keys themselves)
+  hoidap apikey revoke --id N                    revoke a key at once
+  hoidap retention [--months N] [--dry-run] [--json]
+                                                 delete conversations inactive N months (default RETENTION_MONTHS)
+                                                 unless a ticket is open, old Zalo records, expired sessions
+  hoidap citizen export (--conversation ID | --zalo-user ID) [--out file.json]
+                                                 everything held about one citizen, as JSON
+  hoidap citizen delete (--conversation ID | --zalo-user ID) --yes
+                                                 delete everything held about one citizen (open tickets too)
 
 Exit codes: 0 done, 1 failed, 2 bad usage, 3 done but some input was skipped.`;
 
@@ -297,6 +310,8 @@ async function cmdStaff(args: string[], config: Config): Promise<number> {
     if (password.length < 10) throw new UsageError('the password must be at least 10 characters');
     return withStore(config, async ({ db }) => {
       const s = await addStaff(db, { email, name, agency, role, password });
+      const { audit } = await import('../privacy/audit.ts');
+      await audit(db, { name: 'cli' }, 'staff.save', `staff:${s.id}`, { role, agency });
       process.stdout.write(`staff ${s.email} (${s.role}, ${s.agency}) saved\n`);
       return EXIT.ok;
     });
@@ -313,6 +328,8 @@ async function cmdStaff(args: string[], config: Config): Promise<number> {
         return EXIT.failed;
       }
       const token = await createApiToken(db, s.id, String(values.name), new Date(Date.now() + days * 86_400_000));
+      const { audit } = await import('../privacy/audit.ts');
+      await audit(db, { name: 'cli' }, 'auth.token_create', `staff:${s.id}`, { days });
       process.stdout.write(`${token}\n`);
       return EXIT.ok;
     });
@@ -328,6 +345,152 @@ async function cmdStaff(args: string[], config: Config): Promise<number> {
     });
   }
   throw new UsageError(`staff: expected add, token or list${sub ? `, got "${sub}"` : ''}`);
+}
+
+async function cmdRetention(args: string[], config: Config): Promise<number> {
+  const { values } = parse(args, { months: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } });
+  if (values.help) return usage();
+  const months = values.months === undefined ? config.retentionMonths : Number(values.months);
+  if (!Number.isInteger(months) || months < 0 || months > 1200) throw new UsageError(`--months must be a whole number from 0 (keep everything) to 1200; got "${String(values.months)}"`);
+  const { runRetention } = await import('../privacy/retention.ts');
+  const r = await withStore(config, ({ db }) => runRetention(db, { now: new Date(), months, dryRun: Boolean(values['dry-run']), actorName: 'cli' }));
+  if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+  else {
+    process.stdout.write(r.dryRun ? 'Chạy thử (không xoá gì) — sẽ xoá:\n' : 'Đã xoá:\n');
+    if (r.cutoff) process.stdout.write(`  cuộc trò chuyện không hoạt động từ trước ${r.cutoff.slice(0, 10)}: ${r.conversations} (lượt ${r.turns}, câu trả lời ${r.answers}, phiếu ${r.tickets}, tin gửi ${r.deliveries})\n  sự kiện Zalo: ${r.zaloInbox}, bản ghi tin đã gửi Zalo: ${r.zaloSent}, nhật ký thao tác quá hạn: ${r.auditRows}\n`);
+    else process.stdout.write('  (RETENTION_MONTHS=0: giữ mọi cuộc trò chuyện)\n');
+    process.stdout.write(`  phiên đăng nhập hết hạn: ${r.staffSessions}\n`);
+  }
+  return EXIT.ok;
+}
+
+async function cmdCitizen(args: string[], config: Config): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'export' && sub !== 'delete') throw new UsageError(`citizen: expected export or delete${sub ? `, got "${sub}"` : ''}`);
+  const { values } = parse(rest, { conversation: { type: 'string' }, 'zalo-user': { type: 'string' }, out: { type: 'string' }, yes: { type: 'boolean', default: false } });
+  if (values.help) return usage();
+  const conversation = typeof values.conversation === 'string' ? values.conversation.trim() : '';
+  const zalo = typeof values['zalo-user'] === 'string' ? values['zalo-user'].trim() : '';
+  if (Boolean(conversation) === Boolean(zalo)) throw new UsageError(`citizen ${sub} needs exactly one of --conversation ID or --zalo-user ID`);
+  if (zalo && !/^\d{1,32}$/.test(zalo)) throw new UsageError(`--zalo-user must be a Zalo user id (digits); got "${zalo}"`);
+  if (sub === 'delete' && values.out !== undefined) throw new UsageError('--out goes with citizen export');
+  if (sub === 'export' && values.yes) throw new UsageError('--yes goes with citizen delete');
+  if (sub === 'delete' && !values.yes) throw new UsageError('citizen delete removes everything held about the citizen, open tickets included, and cannot be undone: add --yes');
+  const target = conversation ? { conversationId: conversation } : { zaloUserId: zalo };
+  const { exportCitizen, deleteCitizen, targetRef } = await import('../privacy/citizen.ts');
+  return withStore(config, async ({ db }) => {
+    if (sub === 'export') {
+      const { createSealer } = await import('../privacy/seal.ts');
+      const out = await exportCitizen(db, createSealer(config.dataEncryptionKey), target, { name: 'cli' });
+      if (!out) {
+        process.stderr.write(`hoidap: nothing is held about ${targetRef(target)}\n`);
+        return EXIT.failed;
+      }
+      const json = `${JSON.stringify(out, null, 2)}\n`;
+      if (typeof values.out === 'string') {
+        const { writeFile } = await import('node:fs/promises');
+        // The file holds the citizen's own words: readable by its owner only.
+        await writeFile(values.out, json, { mode: 0o600 });
+        process.stderr.write(`${targetRef(target)}: ${out.conversations.length} cuộc trò chuyện → ${values.out}${out.rawAvailable ? '' : ' (không có DATA_ENCRYPTION_KEY: chỉ có văn bản đã che thông tin cá nhân)'}\n`);
+      } else process.stdout.write(json);
+      return EXIT.ok;
+    }
+    const r = await deleteCitizen(db, target, { name: 'cli' });
+    if (!r) {
+      process.stderr.write(`hoidap: nothing is held about ${targetRef(target)}\n`);
+      return EXIT.failed;
+    }
+    process.stdout.write(`${JSON.stringify(r)}\n`);
+    return EXIT.ok;
+  });
+}
+
+async function cmdApiKey(args: string[], config: Config): Promise<number> {
+  const [sub, ...rest] = args;
+  const { createApiKey, listApiKeys, revokeApiKey, apiKeyIdSchema } = await import('../ingest/api-keys.ts');
+  const { audit } = await import('../privacy/audit.ts');
+  if (sub === 'create') {
+    const { values } = parse(rest, { agency: { type: 'string' }, name: { type: 'string' } });
+    if (values.help) return usage();
+    const { loadAgencies } = await import('../escalation/agencies.ts');
+    const agencies = loadAgencies();
+    const agency = String(values.agency ?? '').trim();
+    const name = String(values.name ?? '').trim();
+    if (!agencies.get(agency)) throw new UsageError(`--agency must be one of: ${agencies.list.map((a) => a.id).join(', ')}`);
+    if (!name || name.length > 200) throw new UsageError('--name is required (at most 200 characters)');
+    return withStore(config, async ({ db }) => {
+      const { key, row } = await createApiKey(db, agencies, { agency, name, createdBy: 'cli' });
+      await audit(db, { name: 'cli' }, 'apikey.create', `apikey:${row.id}`, { agency });
+      process.stdout.write(`${key}\n`);
+      process.stderr.write(`Khoá API #${row.id} (${row.agency}, "${row.name}") chỉ hiện một lần: hãy lưu vào nơi an toàn ngay. / Key #${row.id} is shown only once: store it safely now.\n`);
+      return EXIT.ok;
+    });
+  }
+  if (sub === 'list') {
+    const { values } = parse(rest, { agency: { type: 'string' }, json: { type: 'boolean', default: false } });
+    if (values.help) return usage();
+    return withStore(config, async ({ db }) => {
+      const rows = await listApiKeys(db, typeof values.agency === 'string' ? values.agency.trim() : undefined);
+      if (values.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
+      else for (const r of rows) {
+        const state = r.revokedAt ? `revoked ${r.revokedAt.toISOString()}` : r.lastUsedAt ? `last used ${r.lastUsedAt.toISOString()}` : 'never used';
+        process.stdout.write(`${r.id}\t${r.agency}\t${r.prefix}…\t${r.name}\t${state}\n`);
+      }
+      return EXIT.ok;
+    });
+  }
+  if (sub === 'revoke') {
+    const { values } = parse(rest, { id: { type: 'string' } });
+    if (values.help) return usage();
+    const id = apiKeyIdSchema.safeParse(values.id);
+    if (!id.success) throw new UsageError('--id must be a key number (see hoidap apikey list)');
+    return withStore(config, async ({ db }) => {
+      const row = await revokeApiKey(db, id.data, new Date());
+      if (!row) {
+        process.stderr.write(`hoidap: no API key #${id.data}\n`);
+        return EXIT.failed;
+      }
+      await audit(db, { name: 'cli' }, 'apikey.revoke', `apikey:${row.id}`, { agency: row.agency });
+      process.stdout.write(`API key #${row.id} (${row.agency}, "${row.name}") revoked\n`);
+      return EXIT.ok;
+    });
+  }
+  throw new UsageError(`apikey: expected create, list or revoke${sub ? `, got "${sub}"` : ''}`);
+}
+
+async function cmdChannel(args: string[], config: Config): Promise<number> {
+  const [sub, ...rest] = args;
+  const { createChannelSwitches, ChannelSwitchError, isChannel } = await import('../abuse/switches.ts');
+  const { CHANNELS } = await import('../config/index.ts');
+  if (sub === 'list') {
+    const { values } = parse(rest, { json: { type: 'boolean', default: false } });
+    if (values.help) return usage();
+    const list = await withStore(config, ({ db }) => createChannelSwitches({ db, channelsOff: config.channelsOff }).list());
+    if (values.json) process.stdout.write(`${JSON.stringify(list)}\n`);
+    else
+      for (const c of list)
+        process.stdout.write(`${c.channel.padEnd(7)} ${c.enabled ? 'on ' : 'off'}${c.envOff ? '  (CHANNELS_OFF)' : ''}${c.reason ? `  ${c.reason}` : ''}${c.updatedBy ? `  — ${c.updatedBy}, ${c.updatedAt}` : ''}\n`);
+    return EXIT.ok;
+  }
+  if (sub === 'on' || sub === 'off') {
+    const { values, positionals } = parse(rest, { reason: { type: 'string' } }, true);
+    if (values.help) return usage();
+    const channel = positionals[0] ?? '';
+    if (positionals.length !== 1 || !isChannel(channel)) throw new UsageError(`channel ${sub} needs one channel: ${CHANNELS.join(', ')}${channel ? `; got "${positionals.join(' ')}"` : ''}`);
+    const reason = typeof values.reason === 'string' ? values.reason.trim().slice(0, 500) : null;
+    try {
+      const state = await withStore(config, ({ db }) => createChannelSwitches({ db, channelsOff: config.channelsOff }).set(channel, sub === 'on', { reason, by: { name: 'cli' } }));
+      process.stdout.write(`${state.channel}: ${state.enabled ? 'on' : 'off'}\n`);
+      return EXIT.ok;
+    } catch (e) {
+      if (e instanceof ChannelSwitchError) {
+        process.stderr.write(`hoidap: ${e.message}\n`);
+        return EXIT.failed;
+      }
+      throw e;
+    }
+  }
+  throw new UsageError(`channel: expected list, on or off${sub ? `, got "${sub}"` : ''}`);
 }
 
 async function cmdServe(args: string[], config: Config): Promise<number> {
@@ -365,7 +528,7 @@ export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') return usage(cmd ? EXIT.ok : EXIT.usage);
-    const commands: Record<string, (a: string[], c: Config) => Promise<number>> = { serve: cmdServe, worker: cmdWorker, sync: cmdSync, ingest: cmdIngest, stats: cmdStats, search: cmdSearch, ask: cmdAsk, eval: cmdEval, staff: cmdStaff };
+    const commands: Record<string, (a: string[], c: Config) => Promise<number>> = { serve: cmdServe, worker: cmdWorker, sync: cmdSync, ingest: cmdIngest, stats: cmdStats, search: cmdSearch, ask: cmdAsk, eval: cmdEval, staff: cmdStaff, apikey: cmdApiKey, retention: cmdRetention, citizen: cmdCitizen, channel: cmdChannel };
     const run = commands[cmd];
     if (!run) throw new UsageError(`unknown command "${cmd}"`);
     return await run(rest, loadConfig());

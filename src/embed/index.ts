@@ -2,10 +2,11 @@ import type { Config } from '../config/index.ts';
 import { createLexicalEmbedder } from './lexical.ts';
 import { createOnnxEmbedder } from './onnx.ts';
 import { createOpenAiEmbedder } from './openai.ts';
-import { EmbedderLoadError, type Embedder } from './types.ts';
+import { EmbedderLoadError, maskingEmbedder, type Embedder } from './types.ts';
+import { maskPersonal } from '../text/personal.ts';
 
 export type { Embedder } from './types.ts';
-export { toVectorLiteral } from './types.ts';
+export { maskingEmbedder, toVectorLiteral } from './types.ts';
 export { EmbedderLoadError } from './types.ts';
 
 /** The configured embedder (config was validated: the variables each kind needs are present). */
@@ -17,7 +18,7 @@ export async function createEmbedder(config: Pick<Config, 'embedder' | 'llm'>): 
     case 'onnx':
       return createOnnxEmbedder(e.modelPath!);
     case 'openai':
-      return createOpenAiEmbedder({ baseUrl: e.baseUrl!, model: e.model ?? 'text-embedding-3-small', apiKey: e.apiKey ?? config.llm.apiKey });
+      return maskingEmbedder(await createOpenAiEmbedder({ baseUrl: e.baseUrl!, model: e.model ?? 'text-embedding-3-small', apiKey: e.apiKey ?? config.llm.apiKey }), maskPersonal);
     case 'workers-ai':
       throw new EmbedderLoadError('EMBEDDER=workers-ai runs only on Cloudflare Workers (the AI binding); on Node use EMBEDDER=openai with Cloudflare\'s OpenAI-compatible endpoint for the same model');
   }

@@ -16,3 +16,16 @@ export function toVectorLiteral(v: readonly number[]): string {
 export class EmbedderLoadError extends Error {
   override name = 'EmbedderLoadError';
 }
+
+/**
+ * An embedder whose texts leave the machine (an embedding API) sees them masked: a question can hold a
+ * citizen's ID or phone number, and the vector needs neither (legal numbers and fees are kept).
+ */
+export function maskingEmbedder(inner: Embedder, mask: (text: string) => string): Embedder {
+  return {
+    id: inner.id,
+    dim: inner.dim,
+    embedDocuments: (texts) => inner.embedDocuments(texts.map(mask)),
+    embedQuery: (text) => inner.embedQuery(mask(text)),
+  };
+}

@@ -7,6 +7,7 @@ import type { Embedder } from '../embed/index.ts';
 import { ingestDocuments } from '../ingest/pipeline.ts';
 import { qaDocument, type qaSourceSchema } from '../ingest/readers/qa.ts';
 import { QueueError, type Actor } from './queue.ts';
+import { maskPersonal } from '../text/personal.ts';
 
 export type QaSource = z.infer<typeof qaSourceSchema>;
 
@@ -37,7 +38,8 @@ export async function propose(
 ): Promise<Proposal> {
   const [row] = await db.query<{ id: number }>(
     'INSERT INTO qa_proposals (ticket_id, agency, question, answer, sources, proposed_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
-    [ticket.id, ticket.agency, p.question, p.answer, JSON.stringify(p.sources), actor.id],
+    // An approved proposal becomes a public Q&A: nobody's numbers may go with it.
+    [ticket.id, ticket.agency, maskPersonal(p.question), maskPersonal(p.answer), JSON.stringify(p.sources), actor.id],
   );
   return (await getProposal(db, actor, row!.id))!;
 }

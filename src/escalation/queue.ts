@@ -37,6 +37,8 @@ export interface TicketEvent {
   actor: number | null;
   actor_name: string | null;
   body: string | null;
+  /** The citizen's raw words (citizen_info), sealed; see src/privacy/reveal.ts. */
+  body_sealed?: string | null;
   data: Record<string, unknown>;
   created_at: Date;
 }
@@ -103,7 +105,7 @@ async function mustGet(db: Queryable, actor: Actor, code: string): Promise<Ticke
 
 export async function ticketEvents(db: Queryable, ticketId: number): Promise<TicketEvent[]> {
   return db.query<TicketEvent>(
-    `SELECT e.id, e.kind, e.actor, s.name AS actor_name, e.body, e.data, e.created_at
+    `SELECT e.id, e.kind, e.actor, s.name AS actor_name, e.body, e.body_sealed, e.data, e.created_at
      FROM ticket_events e LEFT JOIN staff s ON s.id = e.actor WHERE e.ticket_id = $1 ORDER BY e.id`,
     [ticketId],
   );
@@ -248,16 +250,19 @@ export async function closeTicket(db: Db, actor: Actor, code: string, reason: st
 
 // ---- Citizens' side (by ticket code, no account) ----
 
-/** A citizen adds information while the ticket waits; a ticket waiting for them goes back to its officer. */
-export async function citizenInfo(db: Db, code: string, text: string): Promise<TicketRow | null> {
+/**
+ * A citizen adds information while the ticket waits; a ticket waiting for them goes back to its officer.
+ * `text` is already masked; `sealed` holds the raw words for the owning agency (src/privacy/seal.ts).
+ */
+export async function citizenInfo(db: Db, code: string, text: string, sealed: string | null = null): Promise<TicketRow | null> {
   return db.transaction(async (tx) => {
     const [t] = await tx.query<Ticket>('SELECT * FROM tickets WHERE code = $1 FOR UPDATE', [code.toUpperCase()]);
     if (!t) return null;
     if (!OPEN.includes(t.status)) throw new QueueError(409, 'ticket_finished');
     const next = t.status === 'waiting_citizen' ? (t.claimed_by ? 'claimed' : 'new') : t.status;
     await tx.query('UPDATE tickets SET status = $2, updated_at = now() WHERE id = $1', [t.id, next]);
-    await tx.query(`INSERT INTO turns (conversation_id, role, text) VALUES ($1, 'citizen', $2)`, [t.conversation_id, text]);
-    await addEvent(tx, t.id, 'citizen_info', null, text);
+    await tx.query(`INSERT INTO turns (conversation_id, role, text, text_sealed) VALUES ($1, 'citizen', $2, $3)`, [t.conversation_id, text, sealed]);
+    await tx.query(`INSERT INTO ticket_events (ticket_id, kind, body, body_sealed) VALUES ($1, 'citizen_info', $2, $3)`, [t.id, text, sealed]);
     return { ...t, status: next };
   });
 }

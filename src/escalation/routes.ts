@@ -14,6 +14,7 @@ import type { DeliveryService } from './delivery.ts';
 import { citizenInfo, QueueError } from './queue.ts';
 import { formatDue } from './tickets.ts';
 import { esc } from '../staff/views.ts';
+import type { Sealer } from '../privacy/seal.ts';
 
 const CODE = /^HD-[0-9A-Z]{5}-[0-9A-Z]{5}$/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -32,7 +33,7 @@ export interface PublicTicket {
   request: string | null;
 }
 
-export function publicTicketRoutes(deps: { db: Db; agencies: AgencyDirectory; deliveries: DeliveryService; now: () => Date }) {
+export function publicTicketRoutes(deps: { db: Db; agencies: AgencyDirectory; deliveries: DeliveryService; now: () => Date; sealer?: Sealer }) {
   const app = new Hono();
   const { db } = deps;
 
@@ -87,7 +88,8 @@ export function publicTicketRoutes(deps: { db: Db; agencies: AgencyDirectory; de
     const parsed = z.object({ text: z.string().trim().min(1).max(2000) }).safeParse(body);
     if (!parsed.success) throw new AppError(400, 'invalid_request', t('badInput'));
     try {
-      const tk = await citizenInfo(db, code, parsed.data.text);
+      const masked = maskPersonal(parsed.data.text);
+      const tk = await citizenInfo(db, code, masked, (await deps.sealer?.seal(parsed.data.text, masked)) ?? null);
       if (!tk) throw new AppError(404, 'ticket_not_found', fmt('ticketNotFound', 'vi', { code: code.toUpperCase() }));
     } catch (e) {
       if (e instanceof QueueError) throw new AppError(e.status, e.code, st(e.code));

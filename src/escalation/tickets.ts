@@ -42,7 +42,9 @@ export interface TicketRow {
   agency: string;
   status: 'new' | 'claimed' | 'waiting_citizen' | 'answered' | 'closed';
   reason: string;
+  /** Masked; the raw words are in question_sealed for the owning agency (src/privacy/reveal.ts). */
   question: string;
+  question_sealed?: string | null;
   channel: string;
   lang: string;
   due_at: Date;

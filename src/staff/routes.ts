@@ -6,17 +6,23 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
+import { ChannelSwitchError, isChannel, type ChannelSwitches } from '../abuse/switches.ts';
 import type { Config } from '../config/index.ts';
 import type { Db } from '../db/index.ts';
 import type { AgencyDirectory } from '../escalation/agencies.ts';
 import { dashboard, ticketsCsv } from '../escalation/dashboard.ts';
 import { getProposal, listProposals } from '../escalation/learning.ts';
-import { getTicket, groupMembers, listCanned, listTickets, PRIORITIES, QueueError, ticketEvents, type Actor } from '../escalation/queue.ts';
+import { getTicket, groupMembers, listCanned, listTickets, PRIORITIES, QueueError, ticketEvents, type Actor, type Ticket } from '../escalation/queue.ts';
+import { revealForActor } from '../privacy/reveal.ts';
+import { createSealer, type Sealer } from '../privacy/seal.ts';
+import { audit, listAudit } from '../privacy/audit.ts';
+import { deleteCitizen, exportCitizen, targetAgencies, type CitizenTarget } from '../privacy/citizen.ts';
 import { AppError } from '../http/errors.ts';
 import { syncStatus } from '../sync/status.ts';
 import { st, stf, t } from '../messages.ts';
 import type { Searcher } from '../retrieval/search.ts';
 import { checkLogin, createSession, endSession, findApiToken, findSession, toActor } from './auth.ts';
+import { staffApiKeys } from '../ingest/api-keys.ts';
 import { ACTIONS, type ActionName, type StaffService } from './service.ts';
 import * as views from './views.ts';
 
@@ -32,6 +38,10 @@ export interface StaffRouteDeps {
   now: () => Date;
   /** Searches sources for tickets escalated before any search. */
   searcher?: Pick<Searcher, 'search'>;
+  /** Opens citizens' sealed words for staff of the owning agency. */
+  sealer?: Sealer;
+  /** The channel kill switches (admins: GET/POST /staff/api/channels). */
+  switches?: ChannelSwitches;
 }
 
 const CODE = /^HD-[0-9A-Z]{5}-[0-9A-Z]{5}$/i;
@@ -41,6 +51,32 @@ const filterSchema = z.object({
   overdue: z.string().optional().transform((v) => v === '1' || v === 'true' || v === 'on'),
   agency: z.string().max(100).optional(),
 });
+
+const when = z
+  .string()
+  .trim()
+  .max(40)
+  .refine((v) => !Number.isNaN(Date.parse(v)))
+  .transform((v) => new Date(v));
+const auditQuerySchema = z.object({
+  actor: z.string().trim().min(1).max(100).optional(),
+  action: z.string().trim().regex(/^[a-z_.]{1,60}$/).optional(),
+  target: z.string().trim().min(1).max(200).optional(),
+  agency: z.string().trim().min(1).max(100).optional(),
+  from: when.optional(),
+  to: when.optional(),
+  before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+/** Exactly one of a conversation id or a Zalo user id (Zalo ids are digits). */
+function citizenTarget(body: Record<string, unknown>): CitizenTarget {
+  const b = z
+    .object({ conversationId: z.string().trim().min(1).max(100).optional(), zaloUserId: z.string().trim().regex(/^\d{1,32}$/).optional() })
+    .parse(body);
+  if (Boolean(b.conversationId) === Boolean(b.zaloUserId)) throw new AppError(400, 'citizen_target', st('citizen_target'));
+  return b.conversationId ? { conversationId: b.conversationId } : { zaloUserId: b.zaloUserId! };
+}
 
 function isLoopback(host: string | undefined): boolean {
   return /^(?:localhost|127\.\d+\.\d+\.\d+|\[::1\])(?::\d+)?$/.test(host ?? '');
@@ -97,6 +133,7 @@ export function staffRoutes(deps: StaffRouteDeps) {
     const parsed = z.object({ email: z.string().trim().min(3).max(200), password: z.string().min(1).max(500) }).safeParse(body);
     const wantsJson = !(c.req.header('content-type') ?? '').includes('form');
     const staff = parsed.success ? await checkLogin(db, parsed.data.email, parsed.data.password) : null;
+    if (parsed.success) await auditLogin(parsed.data.email, staff);
     if (!staff) {
       if (wantsJson) throw new AppError(parsed.success ? 401 : 400, parsed.success ? 'bad_login' : 'invalid_request', parsed.success ? st('bad_login') : t('badInput'));
       return c.redirect('/staff/login?failed=1', 303);
@@ -160,6 +197,21 @@ export function staffRoutes(deps: StaffRouteDeps) {
   });
 
   const actor = (c: Context<Env>) => c.get('actor');
+  const apiKeys = staffApiKeys({ db, agencies: deps.agencies, now: deps.now });
+  // The typed email is never recorded (it may be a citizen's, or a password typed in the wrong box):
+  // a failure on a known account is recorded against that account with the failures of the last
+  // hour, one on an unknown email only as that, with the hour's count of such failures.
+  async function auditLogin(email: string, staff: { id: number; name: string; agency: string; role: Actor['role'] } | null) {
+    if (staff) return audit(db, toActor(staff), 'auth.login', `staff:${staff.id}`);
+    const [known] = await db.query<{ id: number; name: string; agency: string; role: Actor['role'] }>('SELECT id, name, agency, role FROM staff WHERE email = $1', [email.trim().toLowerCase()]);
+    const [r] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit_log WHERE action = 'auth.login_failed' AND at > $1 AND ${known ? 'actor = $2' : 'actor IS NULL'}`,
+      known ? [new Date(deps.now().getTime() - 3600_000), known.id] : [new Date(deps.now().getTime() - 3600_000)],
+    );
+    const attempts = (r?.n ?? 0) + 1;
+    if (known) return audit(db, toActor(known), 'auth.login_failed', `staff:${known.id}`, { known: true, attemptsLastHour: attempts });
+    return audit(db, { name: 'system' }, 'auth.login_failed', null, { known: false, attemptsLastHour: attempts });
+  }
   const mustCode = (code: string) => {
     if (!CODE.test(code)) throw new AppError(400, 'bad_code', st('bad_code'));
     return code.toUpperCase();
@@ -179,7 +231,8 @@ export function staffRoutes(deps: StaffRouteDeps) {
   app.get('/staff/api/tickets/:code', async (c) => {
     const tk = await getTicket(db, actor(c), mustCode(c.req.param('code')));
     if (!tk) throw new AppError(404, 'ticket_not_found', st('ticket_not_found'));
-    return c.json({ ticket: tk, events: await ticketEvents(db, tk.id), group: await groupMembers(db, actor(c), tk), ...(await ticketContext(db, tk, deps.searcher)) });
+    const v = await ticketView(tk, actor(c));
+    return c.json({ ticket: v.ticket, events: v.events, group: await groupMembers(db, actor(c), tk), ...v.context, revealed: v.revealed });
   });
   app.post('/staff/api/tickets/:code/:action', async (c) => {
     const name = c.req.param('action') as ActionName;
@@ -211,12 +264,88 @@ export function staffRoutes(deps: StaffRouteDeps) {
     if (actor(c).role === 'officer') throw new AppError(403, 'forbidden', st('forbidden'));
     return c.json(await syncStatus(db));
   });
+  // Agencies' API keys for the ingestion API: admins all, supervisors their own agency's.
+  app.get('/staff/api/apikeys', async (c) => c.json({ apiKeys: await apiKeys.list(actor(c), c.req.query()) }));
+  app.post('/staff/api/apikeys', async (c) => c.json(await apiKeys.create(actor(c), await readBody(c)), 201));
+  app.post('/staff/api/apikeys/:id/revoke', async (c) => c.json({ apiKey: await apiKeys.revoke(actor(c), c.req.param('id')) }));
+  // Channel kill switches, admins only (the switch itself is audited).
+  app.get('/staff/api/channels', async (c) => {
+    if (actor(c).role !== 'admin') throw new AppError(403, 'admin_only', st('admin_only'));
+    if (!deps.switches) throw new AppError(404, 'not_found', t('notFound'));
+    return c.json({ channels: await deps.switches.list() });
+  });
+  app.post('/staff/api/channels/:channel', async (c) => {
+    if (actor(c).role !== 'admin') throw new AppError(403, 'admin_only', st('admin_only'));
+    const channel = c.req.param('channel');
+    if (!deps.switches || !isChannel(channel)) throw new AppError(404, 'unknown_channel', st('unknown_channel'));
+    const b = z.object({ enabled: z.boolean(), reason: z.string().trim().max(500).optional() }).parse(await readBody(c));
+    try {
+      return c.json({ channel: await deps.switches.set(channel, b.enabled, { reason: b.reason || null, by: actor(c) }) });
+    } catch (e) {
+      if (e instanceof ChannelSwitchError) throw new AppError(409, e.code, st(e.code));
+      throw e;
+    }
+  });
+
+  // ---- audit log: supervisors see their agency's rows, admins everyone's ----
+  app.get('/staff/api/audit', async (c) => c.json({ audit: await auditRows(c) }));
+  app.get('/staff/audit', async (c) => {
+    if (actor(c).role === 'officer') return c.html(views.notFoundPage(page(c)), 404);
+    return c.html(views.auditPage(page(c), c.req.query(), await auditRows(c)));
+  });
+  async function auditRows(c: Context<Env>) {
+    const who = actor(c);
+    if (who.role === 'officer') throw new AppError(403, 'forbidden', st('forbidden'));
+    const q = auditQuerySchema.parse(c.req.query());
+    // A bare date as the end ("to 2026-11-24", the console's date field) includes that whole day.
+    if (q.to && /^\d{4}-\d{2}-\d{2}$/.test(c.req.query('to')?.trim() ?? '')) q.to = new Date(q.to.getTime() + 86_400_000);
+    return listAudit(db, { ...q, actor: q.actor && /^\d+$/.test(q.actor) ? Number(q.actor) : q.actor, agency: who.role === 'admin' ? q.agency : who.agency });
+  }
+
+  // ---- one citizen's data (Nghị định 13/2023): export for admins and for supervisors of an agency
+  // that handled the conversation; deletion for admins only. The citizen's raw words are opened
+  // only for staff of the agency that owns every ticket involved, as on the ticket page; the command
+  // line (`hoidap citizen export`, run by the operator holding the key) always opens them. ----
+  const sealer = deps.sealer ?? createSealer(deps.config.dataEncryptionKey);
+  const noKey = createSealer(undefined);
+  app.post('/staff/api/citizens/export', async (c) => {
+    const who = actor(c);
+    if (who.role === 'officer') throw new AppError(403, 'forbidden', st('forbidden'));
+    const target = citizenTarget(await readBody(c));
+    const agencies = await targetAgencies(db, target);
+    const owns = agencies.length > 0 && agencies.every((a) => a === who.agency);
+    // A Zalo user id spans agencies; a supervisor asks by the conversation of their agency's ticket.
+    if (who.role === 'supervisor' && (!('conversationId' in target) || !agencies.includes(who.agency))) throw new AppError(403, 'forbidden', st('forbidden'));
+    const out = await exportCitizen(db, owns ? sealer : noKey, target, who, deps.now());
+    if (!out) throw new AppError(404, 'citizen_not_found', st('citizen_not_found'));
+    c.header('content-disposition', `attachment; filename="hoidap-citizen-${deps.now().toISOString().slice(0, 10)}.json"`);
+    return c.json(out);
+  });
+  app.post('/staff/api/citizens/delete', async (c) => {
+    const who = actor(c);
+    if (who.role !== 'admin') throw new AppError(403, 'forbidden', st('forbidden'));
+    const target = citizenTarget(await readBody(c));
+    const deleted = await deleteCitizen(db, target, who);
+    if (!deleted) throw new AppError(404, 'citizen_not_found', st('citizen_not_found'));
+    return c.json({ deleted, message: st('ok_citizen_deleted') });
+  });
+
+  /** The ticket with its events and context, the citizen's raw words opened only for the owning agency. */
+  async function ticketView(tk: Ticket, who: Actor) {
+    const context = await ticketContext(db, tk, deps.searcher);
+    const r = await revealForActor(deps.sealer, who, { ticket: tk, events: await ticketEvents(db, tk.id), conversation: context.conversation });
+    const { question_sealed: _sealed, ...ticket } = tk;
+    await audit(db, who, r.revealed ? 'ticket.view_raw' : 'ticket.view', `ticket:${tk.code}`);
+    return { ticket: { ...ticket, question: r.question }, events: r.events, context: { ...context, conversation: r.conversation }, revealed: r.revealed };
+  }
 
   async function csv(c: Context<Env>) {
     const days = z.coerce.number().int().min(1).max(366).default(30).parse(c.req.query('days'));
     c.header('content-type', 'text/csv; charset=utf-8');
     c.header('content-disposition', `attachment; filename="hoidap-tickets-${deps.now().toISOString().slice(0, 10)}.csv"`);
-    return c.body(await ticketsCsv(db, actor(c), days));
+    const body = await ticketsCsv(db, actor(c), days);
+    await audit(db, actor(c), 'tickets.export_csv', null, { days });
+    return c.body(body);
   }
 
   // ---- console pages ----
@@ -232,7 +361,8 @@ export function staffRoutes(deps: StaffRouteDeps) {
   app.get('/staff/tickets/:code', async (c) => {
     const tk = await getTicket(db, actor(c), mustCode(c.req.param('code')));
     if (!tk) return c.html(views.notFoundPage(page(c)), 404);
-    return c.html(views.ticketPage(page(c), tk, await ticketEvents(db, tk.id), await groupMembers(db, actor(c), tk), await ticketContext(db, tk, deps.searcher), await listCanned(db, actor(c))));
+    const v = await ticketView(tk, actor(c));
+    return c.html(views.ticketPage(page(c), v.ticket, v.events, await groupMembers(db, actor(c), tk), v.context, await listCanned(db, actor(c))));
   });
   app.post('/staff/tickets/:code/:action', async (c) => {
     const name = c.req.param('action') as ActionName;
@@ -266,6 +396,7 @@ export function staffRoutes(deps: StaffRouteDeps) {
   app.post('/staff/logout', async (c) => {
     const cookie = getCookie(c, SESSION_COOKIE);
     if (cookie) await endSession(db, cookie);
+    await audit(db, actor(c), 'auth.logout', `staff:${actor(c).id}`);
     deleteCookie(c, SESSION_COOKIE, { path: '/staff' });
     return c.redirect('/staff/login', 303);
   });
@@ -273,7 +404,7 @@ export function staffRoutes(deps: StaffRouteDeps) {
 }
 
 export interface TicketContext {
-  conversation: { role: string; text: string; created_at: Date }[];
+  conversation: { role: string; text: string; text_sealed?: string | null; created_at: Date }[];
   sources: { ref: string; url: string | null; score: number | null; excerpt: string }[];
   /** The assistant had not searched (the citizen asked for an officer): these were searched for the officer. */
   searched: boolean;
@@ -282,7 +413,10 @@ export interface TicketContext {
 
 /** The conversation, the units the assistant saw (best first) and a draft built from the best one. */
 async function ticketContext(db: Db, tk: { conversation_id: string; answer_id?: string | null; question: string }, searcher?: Pick<Searcher, 'search'>): Promise<TicketContext> {
-  const conversation = await db.query<{ role: string; text: string; created_at: Date }>('SELECT role, text, created_at FROM turns WHERE conversation_id = $1 ORDER BY id', [tk.conversation_id]);
+  const conversation = await db.query<{ role: string; text: string; text_sealed?: string | null; created_at: Date }>(
+    'SELECT role, text, text_sealed, created_at FROM turns WHERE conversation_id = $1 ORDER BY id',
+    [tk.conversation_id],
+  );
   const [a] = tk.answer_id ? await db.query<{ units: { unitId: number; score?: number }[] }>('SELECT units FROM answers WHERE id = $1', [tk.answer_id]) : [];
   const units = (a?.units ?? []).slice(0, 5);
   const rows = units.length

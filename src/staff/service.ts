@@ -26,6 +26,7 @@ import {
 import { addWorkingDays } from '../escalation/tickets.ts';
 import { qaSourceSchema } from '../ingest/readers/qa.ts';
 import { fmt } from '../messages.ts';
+import { audit } from '../privacy/audit.ts';
 
 export interface StaffDeps {
   db: Db;
@@ -77,58 +78,92 @@ export function createStaffService(deps: StaffDeps) {
     return deps.deliveries.deliver({ ticketId: t.id, ticketCode: t.code, conversationId: t.conversation_id, text: `${lead}\n${body}` });
   }
 
+  // Every staff action goes through this service, so the audit log is written here, once, after the
+  // action succeeded; the detail holds ids and enum values, never what anyone wrote.
+  const AUDIT_NAMES: Partial<Record<ActionName, string>> = { ask: 'ask_citizen' };
+  function auditDetail(action: ActionName, body: Record<string, unknown>, r: ActionResult): Record<string, string | number | boolean> {
+    const d: Record<string, string | number | boolean> = {};
+    if (action === 'priority') d.priority = body.priority as string;
+    if (action === 'transfer') d.to = body.agency as string;
+    if (action === 'answer') d.tickets = r.tickets?.length ?? 1;
+    if (r.proposal) d.proposal = r.proposal.id;
+    return d;
+  }
+
+  async function perform(actor: Actor, code: string, action: ActionName, body: Record<string, unknown>): Promise<ActionResult> {
+    switch (action) {
+      case 'claim':
+        return { ok: 'ok_claim', ticket: await claim(db, actor, code) };
+      case 'release':
+        return { ok: 'ok_release', ticket: await release(db, actor, code) };
+      case 'note':
+        await addNote(db, actor, code, body.text as string);
+        return { ok: 'ok_note' };
+      case 'priority':
+        return { ok: 'ok_priority', ticket: await setPriority(db, actor, code, body.priority as Ticket['priority']) };
+      case 'transfer': {
+        const to = deps.agencies.get(body.agency as string);
+        if (!to) throw new QueueError(400, 'unknown_agency');
+        await transfer(db, actor, code, { agency: to.id, dueAt: addWorkingDays(deps.now(), to.serviceLevelDays) }, body.reason as string);
+        return { ok: 'ok_transfer' };
+      }
+      case 'ask': {
+        const t = await askCitizen(db, actor, code, body.text as string);
+        await tellCitizen(t, 'officerAsksIntro', body.text as string);
+        return { ok: 'ok_ask', ticket: t };
+      }
+      case 'answer': {
+        const answered = await answerTicket(db, actor, code, body.text as string, { wholeGroup: Boolean(body.group) });
+        for (const t of answered) await tellCitizen(t, 'officerAnswerIntro', body.text as string);
+        const main = answered.find((t) => t.code === code.toUpperCase()) ?? answered[0]!;
+        let proposal: Proposal | undefined;
+        if (body.propose) {
+          proposal = await propose(db, actor, main, { question: (body.question as string | undefined) || main.question, answer: body.text as string, sources: (body.sources as never) ?? [] });
+        }
+        return { ok: 'ok_answer', ticket: main, tickets: answered, ...(proposal ? { proposal } : {}) };
+      }
+      case 'close':
+        return { ok: 'ok_close', ticket: await closeTicket(db, actor, code, (body.reason as string | undefined) || null) };
+      case 'propose': {
+        const t = await getTicket(db, actor, code);
+        if (!t) throw new QueueError(404, 'ticket_not_found');
+        const p = await propose(db, actor, t, body as { question: string; answer: string; sources: never[] });
+        return { ok: 'ok_propose', proposal: p };
+      }
+    }
+  }
+
   return {
-    claimNext: (actor: Actor) => claimNext(db, actor),
+    async claimNext(actor: Actor) {
+      const t = await claimNext(db, actor);
+      if (t) await audit(db, actor, 'ticket.claim', `ticket:${t.code}`, { next: true });
+      return t;
+    },
 
     async act(actor: Actor, code: string, action: ActionName, input: unknown): Promise<ActionResult> {
       const parsed = actionSchemas[action].safeParse(normaliseNewlines(input ?? {}));
       if (!parsed.success) throw parsed.error;
       const body = parsed.data as Record<string, unknown>;
-      switch (action) {
-        case 'claim':
-          return { ok: 'ok_claim', ticket: await claim(db, actor, code) };
-        case 'release':
-          return { ok: 'ok_release', ticket: await release(db, actor, code) };
-        case 'note':
-          await addNote(db, actor, code, body.text as string);
-          return { ok: 'ok_note' };
-        case 'priority':
-          return { ok: 'ok_priority', ticket: await setPriority(db, actor, code, body.priority as Ticket['priority']) };
-        case 'transfer': {
-          const to = deps.agencies.get(body.agency as string);
-          if (!to) throw new QueueError(400, 'unknown_agency');
-          await transfer(db, actor, code, { agency: to.id, dueAt: addWorkingDays(deps.now(), to.serviceLevelDays) }, body.reason as string);
-          return { ok: 'ok_transfer' };
-        }
-        case 'ask': {
-          const t = await askCitizen(db, actor, code, body.text as string);
-          await tellCitizen(t, 'officerAsksIntro', body.text as string);
-          return { ok: 'ok_ask', ticket: t };
-        }
-        case 'answer': {
-          const answered = await answerTicket(db, actor, code, body.text as string, { wholeGroup: Boolean(body.group) });
-          for (const t of answered) await tellCitizen(t, 'officerAnswerIntro', body.text as string);
-          const main = answered.find((t) => t.code === code.toUpperCase()) ?? answered[0]!;
-          let proposal: Proposal | undefined;
-          if (body.propose) {
-            proposal = await propose(db, actor, main, { question: (body.question as string | undefined) || main.question, answer: body.text as string, sources: (body.sources as never) ?? [] });
-          }
-          return { ok: 'ok_answer', ticket: main, tickets: answered, ...(proposal ? { proposal } : {}) };
-        }
-        case 'close':
-          return { ok: 'ok_close', ticket: await closeTicket(db, actor, code, (body.reason as string | undefined) || null) };
-        case 'propose': {
-          const t = await getTicket(db, actor, code);
-          if (!t) throw new QueueError(404, 'ticket_not_found');
-          const p = await propose(db, actor, t, body as { question: string; answer: string; sources: never[] });
-          return { ok: 'ok_propose', proposal: p };
-        }
-      }
+      const r = await perform(actor, code, action, body);
+      await audit(db, actor, `ticket.${AUDIT_NAMES[action] ?? action}`, `ticket:${code.toUpperCase()}`, auditDetail(action, body, r));
+      return r;
     },
 
-    approve: (actor: Actor, id: number) => approve(deps, actor, id),
-    reject: (actor: Actor, id: number) => reject(db, actor, id),
-    addCanned: (actor: Actor, title: string, body: string) => addCanned(db, actor, title, body),
+    async approve(actor: Actor, id: number) {
+      const p = await approve(deps, actor, id);
+      await audit(db, actor, 'proposal.approve', `proposal:${id}`, p.document_id ? { document: p.document_id } : {});
+      return p;
+    },
+    async reject(actor: Actor, id: number) {
+      const p = await reject(db, actor, id);
+      await audit(db, actor, 'proposal.reject', `proposal:${id}`);
+      return p;
+    },
+    async addCanned(actor: Actor, title: string, body: string) {
+      const c = await addCanned(db, actor, title, body);
+      await audit(db, actor, 'canned.create', `canned:${c.id}`);
+      return c;
+    },
   };
 }
 export type StaffService = ReturnType<typeof createStaffService>;

@@ -35,7 +35,7 @@ button{font:inherit;padding:.35rem .8rem;cursor:pointer}label{display:block;marg
 
 function layout(title: string, body: string, ctx?: PageCtx): string {
   const nav = ctx
-    ? `<header><strong>hoidap</strong><nav aria-label="Điều hướng"><a href="/staff">${esc(st('queue'))}</a><a href="/staff/approvals">${esc(st('approvals'))}</a><a href="/staff/dashboard">${esc(st('dashboard'))}</a>${ctx.actor.role !== 'officer' ? `<a href="/staff/sync">${esc(st('syncTitle'))}</a>` : ''}<a href="/staff/export.csv">${esc(st('exportCsv'))}</a></nav>
+    ? `<header><strong>hoidap</strong><nav aria-label="Điều hướng"><a href="/staff">${esc(st('queue'))}</a><a href="/staff/approvals">${esc(st('approvals'))}</a><a href="/staff/dashboard">${esc(st('dashboard'))}</a>${ctx.actor.role !== 'officer' ? `<a href="/staff/sync">${esc(st('syncTitle'))}</a><a href="/staff/audit">${esc(st('auditTitle'))}</a>` : ''}<a href="/staff/export.csv">${esc(st('exportCsv'))}</a></nav>
        <span>${esc(ctx.actor.name)} · ${esc(ctx.agencies.find((a) => a.id === ctx.actor.agency)?.name ?? ctx.actor.agency)}</span>
        <form method="post" action="/staff/logout"><input type="hidden" name="_csrf" value="${esc(ctx.csrf)}"><button>${esc(st('logout'))}</button></form></header>`
     : '';
@@ -46,6 +46,9 @@ function layout(title: string, body: string, ctx?: PageCtx): string {
 const csrfField = (ctx: PageCtx) => `<input type="hidden" name="_csrf" value="${esc(ctx.csrf)}">`;
 const statusText = (s: string) => t(`ticket_${s}` as MessageKey);
 const when = (d: Date | string | null) => (d ? formatDue(new Date(d), 'vi') : '');
+
+/** The "use canned reply" button's handler; the console's CSP allows exactly this inline script by its hash. */
+export const APPEND_CANNED = "var a=document.getElementById('answer-text');a.value=(a.value?a.value+'\\n\\n':'')+document.getElementById('canned').value;a.focus()";
 
 export function loginPage(o: { expired: boolean; failed: boolean }): string {
   const note = o.expired ? `<p class="msg err" role="alert">${esc(st('expired'))}</p>` : o.failed ? `<p class="msg err" role="alert">${esc(st('bad_login'))}</p>` : '';
@@ -94,7 +97,7 @@ export function ticketPage(ctx: PageCtx, tk: Ticket, events: TicketEvent[], grou
     : '<p>—</p>';
   const cannedOptions = canned.length
     ? `<label>${esc(st('canned'))} <select id="canned">${canned.map((c) => `<option value="${esc(c.body)}">${esc(c.title)}</option>`).join('')}</select></label>
-       <button type="button" onclick="var a=document.getElementById('answer-text');a.value=(a.value?a.value+'\\n\\n':'')+document.getElementById('canned').value;a.focus()">${esc(st('useCanned'))}</button>`
+       <button type="button" onclick="${APPEND_CANNED}">${esc(st('useCanned'))}</button>`
     : '';
   const answerForm = open
     ? `<section aria-labelledby="h-answer"><h2 id="h-answer">${esc(st('draft'))}</h2><p><small>${esc(st('draftHint'))}</small></p>
@@ -175,4 +178,20 @@ export function syncPage(ctx: PageCtx, v: SyncView): string {
     })
     .join('');
   return layout(st('syncTitle'), `<h1>${esc(st('syncTitle'))}</h1>${sources || `<p>${esc(st('syncNoSources'))}</p>`}`, ctx);
+}
+
+/** The audit log for supervisors (their agency) and admins (all): a filter form and the newest rows. */
+export function auditPage(ctx: PageCtx, q: Record<string, string>, rows: import('../privacy/audit.ts').AuditRow[]): string {
+  const field = (name: string, label: string, type = 'text') => `<label>${esc(label)} <input name="${name}" type="${type}" value="${esc(q[name] ?? '')}"></label>`;
+  const body = rows
+    .map((r) => `<tr><td>${esc(when(r.at))}</td><td>${esc(r.actor_name ?? '')}${r.agency ? ` <small>(${esc(r.agency)})</small>` : ''}</td><td><code>${esc(r.action)}</code></td><td>${esc(r.target ?? '')}</td><td><code>${esc(Object.keys(r.detail).length ? JSON.stringify(r.detail) : '')}</code></td></tr>`)
+    .join('');
+  const last = rows.at(-1);
+  const older = last && rows.length >= Number(q.limit ?? 100) ? `<p><a href="/staff/audit?${esc(new URLSearchParams({ ...q, before: String(last.id) }).toString())}">${esc(st('auditOlder'))} →</a></p>` : '';
+  return layout(
+    st('auditTitle'),
+    `<h1>${esc(st('auditTitle'))}</h1><form method="get" action="/staff/audit" class="grid">${field('action', st('auditAction'))}${field('target', st('auditTarget'))}${field('from', st('auditFrom'), 'date')}${field('to', st('auditTo'), 'date')}<button>${esc(st('filter'))}</button></form>
+     ${rows.length ? `<table><thead><tr><th>${esc(st('auditAt'))}</th><th>${esc(st('auditActor'))}</th><th>${esc(st('auditAction'))}</th><th>${esc(st('auditTarget'))}</th><th>${esc(st('auditDetail'))}</th></tr></thead><tbody>${body}</tbody></table>${older}` : `<p>${esc(st('auditEmpty'))}</p>`}`,
+    ctx,
+  );
 }

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APPEND_CANNED } from '../../src/staff/views.ts';
 import { PASSWORD, STAFF, startStaffApp, type StaffApp } from '../support/staff.ts';
 
 const SHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'artifacts', 'browser');
@@ -27,6 +28,8 @@ describe('staff console in a real browser', () => {
   let code = '';
   let citizen: Page;
   let officer: Page;
+  // Chromium reports every blocked script, style or connection on the console: the pages' CSP must allow what they use.
+  const cspViolations: string[] = [];
 
   function need(): { app: StaffApp; browser: Browser } {
     if (!existsSync(CHROMIUM)) throw new Error(MISSING);
@@ -38,6 +41,9 @@ describe('staff console in a real browser', () => {
     contexts.push(ctx);
     const page = await ctx.newPage();
     page.setDefaultTimeout(10_000);
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${page.url()}: ${m.text()}`);
+    });
     return page;
   }
   const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, name), fullPage: true });
@@ -183,5 +189,19 @@ describe('staff console in a real browser', () => {
     expect(stranger.url()).toBe(`${app.base}/staff/login?expired=1`);
     expect(await stranger.getByRole('alert').innerText()).toContain('Phiên làm việc đã hết hạn');
     expect((await stranger.context().cookies()).filter((c) => c.name === 'hoidap_staff'), 'the stale cookie is gone').toEqual([]);
+  });
+
+  it("runs the canned-reply button's inline handler under the console's CSP (allowed by its hash), and breaks no CSP on any page it visited", async () => {
+    const { app } = need();
+    await officer.goto(`${app.base}/staff`);
+    // The ticket page's "use canned reply" button, as views.ts renders it (with the same handler).
+    const worked = await officer.evaluate((handler) => {
+      document.body.insertAdjacentHTML('beforeend', `<textarea id="answer-text"></textarea><select id="canned"><option value="Mẫu trả lời">m</option></select><button id="use-canned" type="button"></button>`);
+      document.getElementById('use-canned')!.setAttribute('onclick', handler);
+      document.getElementById('use-canned')!.click();
+      return (document.getElementById('answer-text') as HTMLTextAreaElement).value;
+    }, APPEND_CANNED);
+    expect(worked).toBe('Mẫu trả lời');
+    expect(cspViolations).toEqual([]);
   });
 });

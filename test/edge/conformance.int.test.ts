@@ -16,6 +16,7 @@ import { createLexicalEmbedder } from '../../src/embed/lexical.ts';
 import { ingestPaths } from '../../src/ingest/pipeline.ts';
 import { loadProjectRegistry } from '../../src/ingest/registry.ts';
 import { writeAnswerCorpus } from '../support/answers.ts';
+import { artifactWriter } from '../support/artifacts.ts';
 import { ROOT, spawnCli } from '../support/cli.ts';
 import { freePort } from '../support/db.ts';
 import { killed, spawnUntil, startPgliteProcess } from '../support/processes.ts';
@@ -109,6 +110,8 @@ describe('the same app on Node and on Workers (wrangler dev)', () => {
       ZALO_REFRESH_TOKEN: 'RT-0',
       ZALO_API_BASE_URL: oaUrl,
       ZALO_OAUTH_BASE_URL: oaUrl,
+      // More questions than one client may ask a minute: this test compares answers, not limits.
+      RATE_LIMIT_PER_MINUTE: '0',
     };
 
     const nodePort = await freePort();
@@ -134,6 +137,9 @@ describe('the same app on Node and on Workers (wrangler dev)', () => {
       },
     );
     children.push(wrangler);
+    // The Worker logs to wrangler's output: kept for the personal-data grep after the suite.
+    const keep = artifactWriter('logs', 'wrangler');
+    wrangler.stdout!.on('data', (d: Buffer) => keep(d.toString('utf8')));
     await Promise.all([spawnUntil(serve, /"msg":"listening"/, 'hoidap serve'), spawnUntil(wrangler, /Ready on http/, 'wrangler dev', 180_000)]);
     node = { name: 'node', base: `http://127.0.0.1:${nodePort}` };
     worker = { name: 'worker', base: `http://127.0.0.1:${workerPort}` };

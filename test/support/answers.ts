@@ -31,7 +31,7 @@ export interface AnswerFixture {
   embedder: Embedder;
   searcher: Searcher;
   /** A fresh answer service over the same store (another LLM, masker or clock). */
-  service(o?: { llm?: LlmComposer | null; masker?: Masker; now?: () => Date; params?: Partial<AnswerParams>; onTicket?: AnswerDeps['onTicket'] }): AnswerService;
+  service(o?: { llm?: LlmComposer | null; masker?: Masker; now?: () => Date; params?: Partial<AnswerParams>; onTicket?: AnswerDeps['onTicket']; onAnswer?: AnswerDeps['onAnswer'] }): AnswerService;
   close(): Promise<void>;
 }
 
@@ -72,6 +72,7 @@ export async function answerFixture(driver: Driver = 'pglite'): Promise<AnswerFi
         ...(o.masker ? { masker: o.masker } : {}),
         ...(o.params ? { params: o.params } : {}),
         ...(o.onTicket ? { onTicket: o.onTicket } : {}),
+        ...(o.onAnswer ? { onAnswer: o.onAnswer } : {}),
       }),
     close: t.close,
   };

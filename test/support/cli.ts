@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { artifactWriter } from './artifacts.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = fileURLToPath(new URL('../../bin/hoidap.mjs', import.meta.url));
@@ -10,12 +11,16 @@ export interface CliResult {
   stderr: string;
 }
 
+/** Runs bin/hoidap.mjs; its log (stderr) is also kept for the personal-data grep after the suite. */
 export function spawnCli(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, [BIN, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const keep = artifactWriter('logs', `hoidap-${args[0] ?? 'cli'}`);
+  child.stderr!.on('data', (d: Buffer) => keep(d.toString('utf8')));
+  return child;
 }
 
 export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {

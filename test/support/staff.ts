@@ -10,6 +10,8 @@ import type { OutboundChannel } from '../../src/escalation/delivery.ts';
 import type { Db } from '../../src/db/index.ts';
 import type { SpeechToText } from '../../src/voice/stt.ts';
 import { addStaff } from '../../src/staff/auth.ts';
+import type { Logger } from '../../src/http/errors.ts';
+import { createOpsMetrics } from '../../src/ops/index.ts';
 import type { AnswerService } from '../../src/answer/pipeline.ts';
 import type { AskResponse } from '../../src/answer/types.ts';
 import { answerFixture, type AnswerFixture } from './answers.ts';
@@ -56,16 +58,26 @@ export interface StaffApp {
 export async function startStaffApp(
   driver: Driver = 'pglite',
   /** channels: the outbound channels, or a function making them over the app's database and clock (a real Zalo client). */
-  opts: { fetch?: typeof fetch; agencies?: AgencyDirectory; channels?: OutboundChannel[] | ((db: Db, now: () => Date) => OutboundChannel[]); stt?: SpeechToText } = {},
+  opts: {
+    fetch?: typeof fetch;
+    agencies?: AgencyDirectory;
+    channels?: OutboundChannel[] | ((db: Db, now: () => Date) => OutboundChannel[]);
+    stt?: SpeechToText;
+    /** The app's logger (silent when absent). */
+    log?: Logger;
+    /** More environment for the app's configuration (METRICS_TOKEN…); rate limits are off unless RATE_LIMIT_PER_MINUTE is set here. */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<StaffApp> {
   const fx = await answerFixture(driver);
   const clock = { now: new Date() };
   const now = () => clock.now;
-  const log = () => {};
+  const log: Logger = opts.log ?? (() => {});
   const channels = typeof opts.channels === 'function' ? opts.channels(fx.db, now) : opts.channels;
   const escalation = createEscalation({ agencyWebhookSecret: 'test-secret-0123456789', publicUrl: undefined }, { db: fx.db, embedder: fx.embedder, now, log, ...(opts.fetch ? { fetch: opts.fetch } : {}), ...(opts.agencies ? { agencies: opts.agencies } : {}), ...(channels ? { channels } : {}) });
-  const answers = fx.service({ now, onTicket: (t) => escalation.onTicket(t) });
-  const app = createApp({ config: loadConfig({ LOG_LEVEL: 'silent' }), db: fx.db, embedder: fx.embedder, searcher: fx.searcher, answers, readiness: () => ({ phase: 'ready' }), log, now, escalation, ...(opts.stt ? { stt: opts.stt } : {}) });
+  const metrics = createOpsMetrics();
+  const answers = fx.service({ now, onTicket: (t) => escalation.onTicket(t), onAnswer: (a) => metrics.countAnswer(a) });
+  const app = createApp({ config: loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', ...opts.env }), db: fx.db, embedder: fx.embedder, searcher: fx.searcher, answers, readiness: () => ({ phase: 'ready' }), log, now, escalation, metrics, ...(opts.stt ? { stt: opts.stt } : {}) });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });

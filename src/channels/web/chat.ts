@@ -4,8 +4,9 @@
 // Transport-free, so it runs under `ws` on Node and could under another server.
 import type { AnswerService } from '../../answer/pipeline.ts';
 import { conversationExists, recordFeedback } from '../../answer/store.ts';
-import type { Db } from '../../db/index.ts';
+import { DbUnavailableError, type Db } from '../../db/index.ts';
 import type { DeliveryService } from '../../escalation/delivery.ts';
+import { isRefusedInput } from '../../http/errors.ts';
 import { t } from '../../messages.ts';
 import { clientFrameSchema, MAX_FRAME_BYTES, type ServerFrame } from './protocol.ts';
 
@@ -14,6 +15,8 @@ export interface ChatDeps {
   answers: AnswerService;
   deliveries?: DeliveryService | undefined;
   log: (level: 'info' | 'warn' | 'error', msg: string, f?: Record<string, unknown>) => void;
+  /** The kill switch and rate limit for each question (src/abuse); a refusal answers with an error frame, the socket stays open. */
+  admit?: (q: { channel: 'web' | 'voice'; conversationId: string | null; lang: 'vi' | 'en' }) => Promise<{ code: string; message: string; retryAfter?: number } | null>;
 }
 
 /** The answer split into pieces a reader can follow: lines, and long lines at sentence ends. */
@@ -67,6 +70,8 @@ export function createChatSession(deps: ChatDeps, send: (f: ServerFrame) => void
   }
 
   async function ask(id: string, question: string, opts: { lang?: 'vi' | 'en' | undefined; channel?: 'web' | 'voice' | undefined; alternatives?: { text: string; confidence?: number | undefined }[] | undefined }) {
+    const refused = await deps.admit?.({ channel: opts.channel ?? 'web', conversationId, lang: opts.lang ?? lang });
+    if (refused) return send({ type: 'error', id, code: refused.code, message: refused.message, ...(refused.retryAfter ? { retryAfter: refused.retryAfter } : {}) });
     send({ type: 'answer_start', id });
     let r: Awaited<ReturnType<AnswerService['ask']>>;
     try {
@@ -79,6 +84,8 @@ export function createChatSession(deps: ChatDeps, send: (f: ServerFrame) => void
       });
     } catch (e) {
       // The widget has an answer_start open for this id: end it with an error that names it.
+      if (e instanceof DbUnavailableError) return send({ type: 'error', id, code: 'unavailable', message: t('unavailable', opts.lang ?? lang) });
+      if (isRefusedInput(e)) return send({ type: 'error', id, code: 'invalid_text', message: t('badInput', opts.lang ?? lang) });
       deps.log('error', 'chat answer failed', { error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
       return send({ type: 'error', id, code: 'internal', message: t('internal', opts.lang ?? lang) });
     }
@@ -150,6 +157,8 @@ export function createChatSession(deps: ChatDeps, send: (f: ServerFrame) => void
       // One frame at a time per session, in order: answers come back in the order asked.
       busy = busy.then(() =>
         handle(raw).catch((e: unknown) => {
+          if (e instanceof DbUnavailableError) return send({ type: 'error', code: 'unavailable', message: t('unavailable', lang) });
+          if (isRefusedInput(e)) return send({ type: 'error', code: 'invalid_text', message: t('badInput', lang) });
           deps.log('error', 'chat frame failed', { error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
           send({ type: 'error', code: 'internal', message: t('internal', lang) });
         }),

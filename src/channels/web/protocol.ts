@@ -15,7 +15,7 @@
 //   answer_done    {type, id, seq, answerId, conversationId, status, answer, citations, ticket?, …}
 //   ticket_update  {type, deliveryId, ticketCode, text, createdAt}   an officer's message, live
 //   feedback_ok    {type, answerId, offerOfficer}
-//   error          {type, id?, code, message}
+//   error          {type, id?, code, message, retryAfter?}       retryAfter (s) with code rate_limited
 //   pong           {type}
 import { z } from 'zod';
 
@@ -62,7 +62,7 @@ export type ServerFrame =
     }
   | { type: 'ticket_update'; deliveryId: number; ticketCode: string | null; text: string; createdAt: string }
   | { type: 'feedback_ok'; answerId: string; offerOfficer: boolean }
-  | { type: 'error'; id?: string; code: string; message: string }
+  | { type: 'error'; id?: string; code: string; message: string; /** Seconds, with code 'rate_limited'. */ retryAfter?: number }
   | { type: 'pong' };
 
 /** Largest frame the server reads; anything bigger is refused with an error frame. */

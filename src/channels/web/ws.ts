@@ -3,6 +3,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { addressKey, type QuestionGate } from '../../abuse/http.ts';
 import { createChatSession, type ChatDeps } from './chat.ts';
 import type { ServerFrame } from './protocol.ts';
 import { t } from '../../messages.ts';
@@ -18,7 +19,41 @@ export interface ChatSockets {
   close(): Promise<void>;
 }
 
-export function attachChatSockets(server: Server, deps: ChatDeps & { ready?: () => boolean; heartbeatMs?: number }): ChatSockets {
+export interface ChatSocketOptions {
+  ready?: () => boolean;
+  heartbeatMs?: number;
+  /** Kill switch and rate limit per question, by the socket's address (and conversation). */
+  gate?: QuestionGate;
+  /** Take the client address from X-Forwarded-For (TRUST_PROXY). */
+  trustProxy?: boolean;
+  /** Whether a browser page on this origin may open the socket; its own host always may. */
+  allowOrigin?: (origin: string) => boolean;
+}
+
+/** The client's address for rate limits: the socket's, or the first X-Forwarded-For behind a trusted proxy. */
+function socketAddress(req: IncomingMessage, trustProxy: boolean): string | null {
+  const forwarded = req.headers['x-forwarded-for'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  if (trustProxy && first) return addressKey(first);
+  return req.socket.remoteAddress ? addressKey(req.socket.remoteAddress) : null;
+}
+
+/**
+ * A browser always sends Origin on a WebSocket upgrade and does not apply CORS to it, so a page on
+ * any site could otherwise talk to the chat as its visitor. Clients without Origin are not browsers.
+ */
+function originOk(req: IncomingMessage, allow: ((origin: string) => boolean) | undefined): boolean {
+  const origin = req.headers.origin;
+  if (!origin || !allow) return true;
+  try {
+    if (new URL(origin).host === req.headers.host) return true;
+  } catch {
+    return false;
+  }
+  return allow(origin);
+}
+
+export function attachChatSockets(server: Server, deps: ChatDeps & ChatSocketOptions): ChatSockets {
   const wss = new WebSocketServer({ noServer: true, maxPayload: HARD_LIMIT_BYTES, perMessageDeflate: false });
   const alive = new WeakMap<WebSocket, boolean>();
 
@@ -30,6 +65,10 @@ export function attachChatSockets(server: Server, deps: ChatDeps & { ready?: () 
       if (server.listenerCount('upgrade') === 1) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
+    if (!originOk(req, deps.allowOrigin)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\norigin not allowed\n');
+      return;
+    }
     if (deps.ready && !deps.ready()) {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nstarting\n');
       return;
@@ -38,12 +77,17 @@ export function attachChatSockets(server: Server, deps: ChatDeps & { ready?: () 
   };
   server.on('upgrade', onUpgrade);
 
-  wss.on('connection', (ws: WebSocket) => {
+  wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
     alive.set(ws, true);
     const send = (f: ServerFrame) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(f));
     };
-    const session = createChatSession(deps, send);
+    const gate = deps.gate;
+    const address = gate ? socketAddress(req, deps.trustProxy ?? false) : null;
+    const session = createChatSession(
+      gate ? { ...deps, admit: (q) => gate.admit({ channel: q.channel, address, conversationId: q.conversationId, lang: q.lang }) } : deps,
+      send,
+    );
     ws.on('pong', () => alive.set(ws, true));
     ws.on('message', (data, isBinary) => {
       alive.set(ws, true);

@@ -5,11 +5,12 @@ import type { AnswerService } from '../../answer/pipeline.ts';
 import type { Config } from '../../config/index.ts';
 import type { Db } from '../../db/types.ts';
 import type { Logger } from '../../http/errors.ts';
+import { createSealer } from '../../privacy/seal.ts';
 import { fetchRemoteAudio } from '../../voice/audio.ts';
 import type { SpeechToText } from '../../voice/stt.ts';
 import { createZaloClient, type ZaloClient } from './client.ts';
 import { formatForZalo, splitForZalo } from './split.ts';
-import { createZaloWorker, type ZaloWorker } from './worker.ts';
+import { createZaloWorker, type ZaloAbuse, type ZaloWorker } from './worker.ts';
 
 /** Zalo is on when the OA's keys and a token are configured. */
 export function zaloConfigured(config: Pick<Config, 'zalo'>): boolean {
@@ -22,8 +23,8 @@ export function createConfiguredZaloClient(config: Pick<Config, 'zalo'>, deps: {
 }
 
 export function createConfiguredZaloWorker(
-  config: Pick<Config, 'zalo' | 'stt'>,
-  deps: { db: Db; answers: AnswerService; client: ZaloClient; log: Logger; now: () => Date; stt: SpeechToText; retryDeliveries: () => Promise<number> },
+  config: Pick<Config, 'zalo' | 'stt' | 'dataEncryptionKey'>,
+  deps: { db: Db; answers: AnswerService; client: ZaloClient; log: Logger; now: () => Date; stt: SpeechToText; retryDeliveries: () => Promise<number>; abuse?: ZaloAbuse },
 ): ZaloWorker {
   const { stt } = config;
   return createZaloWorker({
@@ -35,6 +36,8 @@ export function createConfiguredZaloWorker(
     lockMs: config.zalo.workerLockMs,
     format: (answer, citations) => splitForZalo(formatForZalo(answer, citations)),
     retryDeliveries: deps.retryDeliveries,
+    sealer: createSealer(config.dataEncryptionKey),
+    ...(deps.abuse ? { abuse: deps.abuse } : {}),
     ...(stt.baseUrl && stt.model
       ? { voice: { stt: deps.stt, fetchAudio: (url: string) => fetchRemoteAudio(url, { allowHosts: stt.audioHosts, maxDurationSec: stt.maxSeconds }) } }
       : {}),

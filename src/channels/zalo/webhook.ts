@@ -9,6 +9,8 @@ import type { Db } from '../../db/index.ts';
 import { AppError } from '../../http/errors.ts';
 import { t } from '../../messages.ts';
 import { verifyZaloSignature } from './signature.ts';
+import { maskPersonal } from '../../text/personal.ts';
+import type { Sealer } from '../../privacy/seal.ts';
 
 /** Events older (or newer) than this are refused as replays. */
 export const REPLAY_WINDOW_MS = 5 * 60_000;
@@ -36,7 +38,17 @@ export function citizenOf(e: ZaloEvent): string | null {
   return e.sender?.id ?? null;
 }
 
-export function zaloWebhookRoutes(deps: { db: Db; config: Pick<Config, 'zalo'>; now: () => Date; onEvent?: () => void }) {
+/**
+ * The event as stored: the citizen's text masked. The event as received is kept only sealed
+ * (payload_sealed), for the worker to answer and the owning agency to read.
+ */
+export function maskedPayload(value: unknown): string {
+  const message = (value as { message?: { text?: unknown } } | null)?.message;
+  if (!message || typeof message.text !== 'string') return JSON.stringify(value);
+  return JSON.stringify({ ...(value as object), message: { ...message, text: maskPersonal(message.text) } });
+}
+
+export function zaloWebhookRoutes(deps: { db: Db; config: Pick<Config, 'zalo'>; now: () => Date; onEvent?: () => void; sealer?: Sealer }) {
   const app = new Hono();
   app.post('/webhooks/zalo', async (c) => {
     const { appId, oaSecretKey } = deps.config.zalo;
@@ -64,10 +76,12 @@ export function zaloWebhookRoutes(deps: { db: Db; config: Pick<Config, 'zalo'>; 
     if (Math.abs(deps.now().getTime() - sentAt) > REPLAY_WINDOW_MS) throw new AppError(401, 'stale_event', t('zaloStaleEvent'));
     const user = citizenOf(e);
     const key = e.message?.msg_id ?? `${e.event_name}:${user ?? '-'}:${e.timestamp}`;
+    const payload = maskedPayload(value);
+    const sealed = payload === JSON.stringify(value) ? null : ((await deps.sealer?.seal(raw)) ?? null);
     const rows = await deps.db.query<{ event_key: string }>(
-      `INSERT INTO zalo_inbox (event_key, event_name, user_id, payload, received_at) VALUES ($1, $2, $3, $4, $5::timestamptz)
+      `INSERT INTO zalo_inbox (event_key, event_name, user_id, payload, received_at, payload_sealed) VALUES ($1, $2, $3, $4, $5::timestamptz, $6)
        ON CONFLICT (event_key) DO NOTHING RETURNING event_key`,
-      [key, e.event_name, user, raw, deps.now().toISOString()],
+      [key, e.event_name, user, payload, deps.now().toISOString(), sealed],
     );
     const duplicate = rows.length === 0;
     if (!duplicate) deps.onEvent?.();

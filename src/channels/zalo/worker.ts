@@ -5,6 +5,9 @@
 // Zalo's free reply window. A failed send is retried with backoff; a user Zalo refuses (-230…) is
 // not. `attempts` doubles as a fencing token: a worker whose lock ran out and was taken over
 // changes nothing and sends nothing more.
+import type { Sealer } from '../../privacy/seal.ts';
+import type { RateLimiter } from '../../abuse/limiter.ts';
+import type { ChannelSwitches } from '../../abuse/switches.ts';
 import type { AnswerService } from '../../answer/pipeline.ts';
 import type { Db } from '../../db/index.ts';
 import type { Logger } from '../../http/errors.ts';
@@ -41,7 +44,22 @@ export interface ZaloWorkerDeps {
   retryDeliveries?: () => Promise<number>;
   /** Voice notes: fetching the recording (allowlisted https hosts only) and speech to text. Without it a voice note gets "please type". */
   voice?: ZaloVoice;
+  /** The kill switch and the per-user question limit (src/abuse); without them every question is answered. */
+  abuse?: ZaloAbuse;
+  /** Opens the event as received (the stored payload has the citizen's text masked). */
+  sealer?: Sealer;
 }
+
+export interface ZaloAbuse {
+  switches?: ChannelSwitches;
+  /** Questions per Zalo user, counted at the time Zalo received each. */
+  questions?: RateLimiter;
+  /** At most one "too fast" or "paused" notice per user and window: the rest are stored and left unanswered. */
+  notices: RateLimiter;
+}
+
+/** Events that are questions: the ones the kill switch and the rate limit apply to. */
+const QUESTION_EVENTS = new Set(['user_send_text', 'user_send_audio']);
 
 export interface ZaloVoice {
   fetchAudio(url: string): Promise<{ bytes: Uint8Array; type: AudioType }>;
@@ -110,6 +128,7 @@ interface InboxRow {
   event_name: string;
   user_id: string | null;
   payload: ZaloPayload;
+  payload_sealed: string | null;
   attempts: number;
   received_at: Date;
 }
@@ -144,7 +163,7 @@ export function createZaloWorker(deps: ZaloWorkerDeps): ZaloWorker {
            WHERE (status = 'new' AND (locked_until IS NULL OR locked_until <= $1::timestamptz))
               OR (status = 'working' AND locked_until <= $1::timestamptz)
            ORDER BY received_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-         RETURNING event_key, event_name, user_id, payload, attempts, received_at`,
+         RETURNING event_key, event_name, user_id, payload, payload_sealed, attempts, received_at`,
         [iso(), iso(lockMs), batch],
       ),
     );
@@ -175,6 +194,18 @@ export function createZaloWorker(deps: ZaloWorkerDeps): ZaloWorker {
     await update(row, `status = 'new', error = $3, locked_until = $4::timestamptz`, [error, iso(delay)]);
   }
 
+  /** The citizen's own words, so the answer pipeline can seal them for the owning agency; null without a key. */
+  async function rawText(row: InboxRow): Promise<string | null> {
+    const opened = await deps.sealer?.open(row.payload_sealed);
+    if (!opened) return null;
+    try {
+      const text = (JSON.parse(opened) as ZaloPayload).message?.text;
+      return typeof text === 'string' ? text : null;
+    } catch {
+      return null;
+    }
+  }
+
   async function latestConversation(userId: string): Promise<string | undefined> {
     const rows = await deps.db.query<{ id: string }>(
       `SELECT id FROM conversations WHERE channel = 'zalo' AND citizen_ref = $1 ORDER BY updated_at DESC LIMIT 1`,
@@ -186,7 +217,7 @@ export function createZaloWorker(deps: ZaloWorkerDeps): ZaloWorker {
   async function plan(row: InboxRow, userId: string): Promise<Plan> {
     const name = row.event_name;
     if (name === 'user_send_text') {
-      const text = row.payload.message?.text;
+      const text = (await rawText(row)) ?? row.payload.message?.text;
       const conversationId = await latestConversation(userId);
       // The pipeline stores citizenRef on the conversation it creates, so the next message finds it.
       const r = await deps.answers.ask({ question: typeof text === 'string' ? text : '', conversationId, channel: 'zalo', citizenRef: userId });
@@ -197,6 +228,23 @@ export function createZaloWorker(deps: ZaloWorkerDeps): ZaloWorker {
     if (name === 'user_send_audio') return planVoice(row, userId);
     // oa_* are our own messages echoed back; answering them would talk to ourselves.
     return { kind: 'ignore', reason: name.startsWith('oa_') ? 'oa_echo' : name === 'unfollow' ? 'unfollow' : 'unhandled_event' };
+  }
+
+  /**
+   * Zalo switched off or the user over the limit: the event stays in the inbox (nothing is lost),
+   * and instead of an answer the user gets one canned notice per window; further messages in that
+   * window are marked ignored rather than flooding them with notices.
+   */
+  async function gate(row: InboxRow, userId: string): Promise<Plan | null> {
+    const a = deps.abuse;
+    if (!a || !QUESTION_EVENTS.has(row.event_name)) return null;
+    const at = new Date(row.received_at).getTime();
+    let why: 'channel_off' | 'rate_limited' | null = null;
+    if (a.switches && !(await a.switches.isOn('zalo'))) why = 'channel_off';
+    else if (a.questions && !a.questions.take([userId], at).allowed) why = 'rate_limited';
+    if (!why) return null;
+    if (!a.notices.take([`${why}:${userId}`], at).allowed) return { kind: 'ignore', reason: why };
+    return { kind: 'reply', parts: [t(why === 'channel_off' ? 'zaloChannelOff' : 'zaloRateLimited')], note: why };
   }
 
   /** A voice note: fetched, transcribed, the transcript echoed back, then answered as a spoken question. */
@@ -246,7 +294,7 @@ export function createZaloWorker(deps: ZaloWorkerDeps): ZaloWorker {
         if (settled === 'sent') sent += 1;
       }
     } else {
-      const p = await plan(row, userId);
+      const p = (await gate(row, userId)) ?? (await plan(row, userId));
       if (p.kind === 'ignore') {
         await finish(row, 'ignored', p.reason);
         return;
