@@ -1,4 +1,5 @@
 import { delay, http, HttpResponse } from 'msw';
+import { sseChat as sse } from '../../test/support/llm.ts';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { answerFixture, type AnswerFixture } from '../../test/support/answers.ts';
@@ -7,22 +8,6 @@ import { createConfiguredLlm } from './llm.ts';
 
 const LLM = 'http://llm.test/v1';
 const OLLAMA = 'http://ollama.test';
-
-/** An OpenAI-compatible streamed chat completion, cut into a few deltas. */
-function sse(content: string): Response {
-  const chunk = (delta: object, finish: string | null = null) =>
-    `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-  const parts = content.match(/[\s\S]{1,12}/g) ?? [];
-  const events = [chunk({ role: 'assistant', content: '' }), ...parts.map((p) => chunk({ content: p })), chunk({}, 'stop'), 'data: [DONE]\n\n'];
-  const enc = new TextEncoder();
-  const body = new ReadableStream({
-    start(c) {
-      for (const e of events) c.enqueue(enc.encode(e));
-      c.close();
-    },
-  });
-  return new HttpResponse(body, { headers: { 'content-type': 'text/event-stream' } });
-}
 
 type ChatBody = { messages: { role: string; content: string }[] };
 /** The number the prompt gives the temporary-residence procedure among its sources. */

@@ -1,6 +1,7 @@
 // The audit log and the citizen API through the staff HTTP API: every action an officer takes is
 // recorded once, with no personal data, and only the right roles reach the log and a citizen's data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditRow as StoredAuditRow } from './audit.ts';
 import { STAFF, startStaffApp, type StaffApp } from '../../test/support/staff.ts';
 import { TEST_KEY } from '../../test/privacy/fixtures.ts';
 import { maskPersonal } from '../text/personal.ts';
@@ -10,14 +11,7 @@ const PHONE = '0987654321';
 const QUESTION = `Đăng ký thường trú cho con ở xã thì cần giấy tờ gì? Gọi tôi số ${PHONE}`;
 const ANSWER = 'Bạn mang giấy khai sinh của cháu và giấy tờ chỗ ở hợp pháp đến Công an xã.';
 
-interface AuditRow {
-  actor: number | null;
-  actor_name: string | null;
-  agency: string | null;
-  action: string;
-  target: string | null;
-  detail: Record<string, unknown>;
-}
+type AuditRow = Omit<StoredAuditRow, 'id' | 'at'>;
 
 // One app for the file (starting one costs many seconds); the citizen API's tests run last.
 let app: StaffApp;

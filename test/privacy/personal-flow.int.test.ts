@@ -21,6 +21,7 @@ import { loadGlossary } from '../../src/text/english.ts';
 import { PERSONAL_CORPUS } from '../../src/text/personal-corpus.ts';
 import { answerFixture, type AnswerFixture } from '../support/answers.ts';
 import { artifactWriter } from '../support/artifacts.ts';
+import { sseChat } from '../support/llm.ts';
 import { grepArtifacts } from '../support/pii-grep.ts';
 
 const KEY = Buffer.alloc(32, 42).toString('base64');
@@ -35,27 +36,13 @@ const keepOutbound = artifactWriter('outbound', 'personal-flow');
 const logLines: string[] = [];
 const outbound: string[] = [];
 
-/** A streamed chat completion whose content is `content`. */
-function sse(content: string): Response {
-  const chunk = (delta: object, finish: string | null = null) =>
-    `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-  const enc = new TextEncoder();
-  const body = new ReadableStream({
-    start(c) {
-      for (const e of [chunk({ role: 'assistant', content: '' }), chunk({ content }), chunk({}, 'stop'), 'data: [DONE]\n\n']) c.enqueue(enc.encode(e));
-      c.close();
-    },
-  });
-  return new HttpResponse(body, { headers: { 'content-type': 'text/event-stream' } });
-}
-
 const mock = setupServer(
   http.post(`${LLM}/chat/completions`, async ({ request }) => {
     const body = await request.text();
     outbound.push(body);
     keepOutbound(`${body}\n`);
     // An answer citing the first source, whatever it says (the verifier decides whether it stays).
-    return sse(JSON.stringify({ answer: 'Theo quy định [1].', sources: [1] }));
+    return sseChat(JSON.stringify({ answer: 'Theo quy định [1].', sources: [1] }));
   }),
   http.post(`${EMBED}/embeddings`, async ({ request }) => {
     const body = await request.text();
