@@ -101,6 +101,13 @@ describe('citation verifier against injected text', () => {
     expect(v.removed[0]?.why).toMatch(/free/);
   });
 
+  it('keeps a quotation saying "không phải trả phí" when the cited source says it', () => {
+    const law = hit(3, 'Công dân được cung cấp thông tin không phải trả phí, lệ phí, trừ trường hợp luật khác có quy định.', 'law_article');
+    const text = 'Theo Luật Tiếp cận thông tin [1]:\n“Công dân được cung cấp thông tin không phải trả phí, lệ phí, trừ trường hợp luật khác có quy định.”';
+    const v = verifyDraft({ text, sources: [{ n: 1, hit: law, quote: law.text, ref: law.ref }], composer: 'extractive' }, [law]);
+    expect(v.removed).toEqual([]);
+  });
+
   it('removes an amount spelled out in words that the source does not state', () => {
     const v = verifyDraft(draft('Lệ phí là năm mươi nghìn đồng [1]. Thời hạn là 3 ngày làm việc [1].'), [a]);
     expect(v.text).toBe('Thời hạn là 3 ngày làm việc [1].');

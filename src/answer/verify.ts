@@ -199,7 +199,8 @@ function problem(body: string, support: string[], supportSquashed: string[]): st
   const have = new Set<string>();
   for (const s of support) for (const n of numbersOf(s)) have.add(n);
   for (const n of numbersOf(body)) if (!have.has(n)) return `the number ${n} is not in the cited source`;
-  if (FREE_CLAIM.test(body) && !support.some((s) => FREE_SUPPORT.test(s))) return 'calls something free that the cited source does not';
+  // The source's own wording of "free" ("không phải trả phí") supports the claim as well as a fee line does.
+  if (FREE_CLAIM.test(body) && !support.some((s) => FREE_SUPPORT.test(s) || FREE_CLAIM.test(s))) return 'calls something free that the cited source does not';
   const folded = support.map((s) => fold(s).replace(/\s+/g, ' '));
   for (const m of body.matchAll(AMOUNT_WORDS)) {
     const phrase = fold(m[0]).replace(/\s+/g, ' ').trim();
