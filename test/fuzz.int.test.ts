@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachChatSockets, type ChatSockets } from '../src/channels/web/ws.ts';
 import { caseSeed, ENDPOINTS, isInternalFrame, pool, Rng, runWsCase, sendRaw, wsCase, type FuzzContext } from '../eval/bench/fuzz-cases.ts';
+import { createApiKey } from '../src/ingest/api-keys.ts';
 import { startStaffApp, type StaffApp } from './support/staff.ts';
 
 const PER_ENDPOINT = 120;
@@ -34,6 +35,7 @@ describe('malformed requests to every public endpoint', () => {
       },
     });
     port = Number(new URL(app.base).port);
+    ctx.ingestKey = (await createApiKey(app.fx.db, app.escalation.agencies, { agency: 'tu-phap-xa', name: 'fuzz', createdBy: null })).key;
     sockets = attachChatSockets(app.server!, { db: app.fx.db, answers: app.answers!, deliveries: app.escalation.deliveries, log: (level, msg, f) => level === 'error' && serverErrors.push(`${msg} ${JSON.stringify(f)}`) });
   }, 120_000);
   afterAll(async () => {

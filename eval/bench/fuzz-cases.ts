@@ -120,6 +120,8 @@ export interface FuzzContext {
   /** The Zalo app id and OA secret the server was given, so that some events carry a valid signature. */
   zalo: { appId: string; secret: string };
   now: () => number;
+  /** A valid agency key for the push API, so most pushes reach the readers rather than stop at 401. */
+  ingestKey?: string;
 }
 
 export interface Endpoint {
@@ -387,8 +389,33 @@ export const ENDPOINTS: Endpoint[] = [
   {
     name: 'POST /v1/ingest',
     make: (r, ctx) => {
-      const req = jsonRequest(r, ctx, 'POST', r.pick(['/v1/ingest', '/v1/ingest/documents', '/v1/ingest/qa']), () => ({ kind: r.pick(['law', 'qa', 'text', 'procedure']), documents: [{ name: junkString(r, 50), text: junkString(r, 300) }] }));
-      if (r.chance(0.6)) req.headers.push(['Authorization', latin1(r.pick(['Bearer ', 'Bearer hd_' + 'x'.repeat(40), junkString(r, 80)]))]);
+      const kind = r.pick(['law', 'qa', 'text', 'procedure', 'gazette', 'news', 'auto', junkString(r, 10)]);
+      // What an agency's file might hold when it is broken: junk records in the readers' shapes.
+      const records = () =>
+        Array.from({ length: r.int(0, 4) }, () =>
+          r.pick([
+            () => ({ id: junkString(r, 30), articles: r.chance(0.7) ? [{ id: junkString(r, 8), text: junkString(r, 300) }] : jsonValue(r) }),
+            () => ({ id: junkString(r, 20), question: junkString(r, 200), answer: junkString(r, 300), agency: r.pick(['tu-phap-xa', junkString(r, 10)]) }),
+            () => ({ ma_thu_tuc: r.pick(['1.002755', junkString(r, 12)]), ten_thu_tuc: junkString(r, 80), noi_dung: jsonValue(r) }),
+            () => jsonValue(r),
+          ])(),
+        );
+      const content = () =>
+        r.pick([
+          () => junkString(r, 2000),
+          () => JSON.stringify(records()),
+          () => records().map((x) => JSON.stringify(x)).join(r.pick(['\n', '\r\n', '\n\n', ''])),
+          () => records(),
+          () => jsonValue(r),
+        ])();
+      const files = r.chance(0.4);
+      const q = (v: string) => encodeURIComponent(v.replace(/[\uD800-\uDFFF]/g, '\uFFFD'));
+      const path = files
+        ? `/v1/ingest/files?kind=${q(kind)}&filename=${q(r.pick(['a.json', 'b.jsonl', 'c.txt', 'd.md', junkString(r, 30)]))}`
+        : r.pick(['/v1/ingest/documents', '/v1/ingest/documents', '/v1/ingest', `/v1/ingest/${junkSegment(r)}`]);
+      const req = jsonRequest(r, ctx, 'POST', path, () => (files ? { records: records() } : { kind, ...(r.chance(0.5) ? { filename: junkString(r, 40) } : {}), ...(r.chance(0.3) ? { format: r.pick(['json', 'jsonl', 'text', junkString(r, 8)]) } : {}), content: content() }));
+      const key = ctx.ingestKey && r.chance(0.7) ? ctx.ingestKey : r.pick(['', 'hd_' + 'x'.repeat(40), 'hdk_tu-phap-xa_' + 'A'.repeat(43), junkString(r, 80)]);
+      if (r.chance(0.9)) req.headers.push(['Authorization', latin1(`Bearer ${key}`)]);
       return req;
     },
   },

@@ -6,7 +6,7 @@
 // frame) or if the process died.
 //   npm run bench:fuzz [-- --n 5000 --seed 12345 --concurrency 16 --only ask --out eval/reports/fuzz.json]
 // A case is replayed on its own with --only <endpoint> --case <i> --seed <seed> (prints the request).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -84,6 +84,18 @@ await new Promise<void>((r) => stt.listen(sttPort, '127.0.0.1', () => r()));
 const dataDir = mkdtempSync(join(tmpdir(), 'hoidap-fuzz-'));
 const port = await freePort();
 let log = '';
+// An agency key for the push API, made in the same store before the service opens it.
+const keyRun = spawnSync(process.execPath, [join(ROOT, 'bin/hoidap.mjs'), 'apikey', 'create', '--agency', 'tu-phap-xa', '--name', 'fuzz'], {
+  cwd: ROOT,
+  env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: join(dataDir, 'data'), LOG_LEVEL: 'warn' },
+  encoding: 'utf8',
+});
+const ingestKey = keyRun.stdout.trim();
+if (keyRun.status !== 0 || !/^hdk_/.test(ingestKey)) {
+  console.error(`could not create an agency key for the push API:\n${keyRun.stderr}`);
+  process.exit(1);
+}
+ctx.ingestKey = ingestKey;
 const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin/hoidap.mjs'), 'serve'], {
   cwd: ROOT,
   env: {

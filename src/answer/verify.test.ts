@@ -102,7 +102,7 @@ describe('citation verifier against injected text', () => {
   });
 
   it('keeps a quotation saying "không phải trả phí" when the cited source says it', () => {
-    const law = hit(3, 'Công dân được cung cấp thông tin không phải trả phí, lệ phí, trừ trường hợp luật khác có quy định.', 'law_article');
+    const law = hit(3, 'Công dân được cung cấp thông tin không phải trả phí, lệ phí, trừ trường hợp luật khác có quy định.');
     const text = 'Theo Luật Tiếp cận thông tin [1]:\n“Công dân được cung cấp thông tin không phải trả phí, lệ phí, trừ trường hợp luật khác có quy định.”';
     const v = verifyDraft({ text, sources: [{ n: 1, hit: law, quote: law.text, ref: law.ref }], composer: 'extractive' }, [law]);
     expect(v.removed).toEqual([]);

@@ -90,7 +90,7 @@ const schema = z.object({
   RATE_LIMIT_PER_MINUTE: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number').min(0, 'must be 0 (off) or more').max(100_000, 'must be at most 100000').default(15)),
   TRUST_PROXY: z.preprocess(emptyAsUndefined, z.enum(['true', 'false'], { message: 'must be true or false' }).default('false')),
   MAX_BODY_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number').min(1024, 'must be at least 1024').max(10_000_000, 'must be at most 10000000').default(64 * 1024)),
-  INGEST_MAX_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number').min(1024, 'must be at least 1024').max(200_000_000, 'must be at most 200000000').default(20 * 1024 * 1024)),
+  INGEST_MAX_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number').min(1024, 'must be at least 1024').max(200_000_000, 'must be at most 200000000').default(2 * 1024 * 1024)),
   REQUEST_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number').min(1000, 'must be at least 1000').max(600_000, 'must be at most 600000').default(30_000)),
   CORS_ORIGINS: z.preprocess(
     emptyAsUndefined,
