@@ -10,30 +10,19 @@ import { zaloMac } from '../../src/channels/zalo/signature.ts';
 import { formatForZalo, splitForZalo } from '../../src/channels/zalo/split.ts';
 import { zaloWebhookRoutes } from '../../src/channels/zalo/webhook.ts';
 import { createZaloWorker, type ZaloWorker } from '../../src/channels/zalo/worker.ts';
-import { loadConfig } from '../../src/config/index.ts';
 import { onError } from '../../src/http/errors.ts';
 import { t } from '../../src/messages.ts';
 import { fetchRemoteAudio } from '../../src/voice/audio.ts';
 import { createOpenAiStt } from '../../src/voice/stt.ts';
 import { answerFixture, type AnswerFixture } from '../support/answers.ts';
+import { APP_ID, OA_ID, OA_SECRET, zaloTestConfig } from '../support/zalo.ts';
 
 const API = 'https://openapi.zalo.test';
 const OAUTH = 'https://oauth.zalo.test';
 const STT = 'https://stt.test/v1';
-const APP_ID = '4143927346023457012';
-const OA_SECRET = 'oa-secret-key-for-tests';
-const OA_ID = '579745863508352884';
 const USER = '8123456789012345678'; // 19 digits
 
-const config = loadConfig({
-  ZALO_APP_ID: APP_ID,
-  ZALO_APP_SECRET: 'app-secret',
-  ZALO_OA_SECRET_KEY: OA_SECRET,
-  ZALO_ACCESS_TOKEN: 'AT-0',
-  ZALO_REFRESH_TOKEN: 'RT-0',
-  ZALO_API_BASE_URL: API,
-  ZALO_OAUTH_BASE_URL: OAUTH,
-});
+const config = zaloTestConfig(API, OAUTH);
 
 /** A real WAV: 0.5 s of a 440 Hz tone, 16 kHz mono 16-bit. */
 function wav(): Uint8Array {

@@ -12,27 +12,16 @@ import { zaloMac } from '../../src/channels/zalo/signature.ts';
 import { formatForZalo, splitForZalo } from '../../src/channels/zalo/split.ts';
 import { zaloWebhookRoutes } from '../../src/channels/zalo/webhook.ts';
 import { backoffMs, createZaloWorker, MAX_ATTEMPTS } from '../../src/channels/zalo/worker.ts';
-import { loadConfig } from '../../src/config/index.ts';
 import { onError } from '../../src/http/errors.ts';
 import { answerFixture, type AnswerFixture } from '../support/answers.ts';
+import { APP_ID, OA_ID, OA_SECRET, zaloTestConfig } from '../support/zalo.ts';
 
 const API = 'https://openapi.zalo.test';
-const APP_ID = '4143927346023457012';
-const OA_SECRET = 'oa-secret-key-for-tests';
-const OA_ID = '579745863508352884';
 /** Failed sends per citizen message before Zalo accepts one. */
 const FAILURES = 2;
 const STATUSES = [500, 502, 503] as const;
 
-const config = loadConfig({
-  ZALO_APP_ID: APP_ID,
-  ZALO_APP_SECRET: 'app-secret',
-  ZALO_OA_SECRET_KEY: OA_SECRET,
-  ZALO_ACCESS_TOKEN: 'AT-0',
-  ZALO_REFRESH_TOKEN: 'RT-0',
-  ZALO_API_BASE_URL: API,
-  ZALO_OAUTH_BASE_URL: 'https://oauth.zalo.test',
-});
+const config = zaloTestConfig(API, 'https://oauth.zalo.test');
 
 const QUESTIONS = [
   'Gia hạn tạm trú cần những giấy tờ gì?',
