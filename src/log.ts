@@ -8,7 +8,7 @@ const ORDER = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 } as const;
  * traces can quote a citizen's words (a failing SQL parameter, an LLM error echoing the prompt),
  * so masking at the one writer is the only place that cannot be forgotten.
  */
-export function maskLogValue(value: unknown, depth = 0): unknown {
+function maskLogValue(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskPersonal(value);
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (value instanceof Error) return maskPersonal(value.stack ?? value.message);

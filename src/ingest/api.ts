@@ -138,6 +138,12 @@ const DocumentList = z
 
 const unauthorized = { 401: { description: 'No key, or a key that is unknown or revoked', content: { 'application/json': { schema: ErrorSchema } } } };
 const security = [{ agencyKey: [] }];
+/** What both push routes answer: the ingest summary, or one of the same errors. */
+const pushResponses = (description: string) => ({
+  200: { description, content: { 'application/json': { schema: IngestSummarySchema } } },
+  ...unauthorized,
+  ...errorResponses(400, 413, 415, 429, 503),
+});
 
 export function ingestRoutes(deps: IngestRouteDeps) {
   const { db, config } = deps;
@@ -201,11 +207,7 @@ export function ingestRoutes(deps: IngestRouteDeps) {
     security,
     middleware: [guard, limit] as const,
     request: { body: { content: { 'application/json': { schema: PushRequest } }, required: true } },
-    responses: {
-      200: { description: 'What was created, changed, left unchanged or skipped (with a line per skipped record)', content: { 'application/json': { schema: IngestSummarySchema } } },
-      ...unauthorized,
-      ...errorResponses(400, 413, 415, 429, 503),
-    },
+    responses: pushResponses('What was created, changed, left unchanged or skipped (with a line per skipped record)'),
   });
 
   const filesRoute = createRoute({
@@ -224,11 +226,7 @@ export function ingestRoutes(deps: IngestRouteDeps) {
         ),
       },
     },
-    responses: {
-      200: { description: 'As for /v1/ingest/documents', content: { 'application/json': { schema: IngestSummarySchema } } },
-      ...unauthorized,
-      ...errorResponses(400, 413, 415, 429, 503),
-    },
+    responses: pushResponses('As for /v1/ingest/documents'),
   });
 
   const listRoute = createRoute({

@@ -13,7 +13,7 @@ import type { AgencyDirectory } from '../escalation/agencies.ts';
 import { dashboard, ticketsCsv } from '../escalation/dashboard.ts';
 import { getProposal, listProposals } from '../escalation/learning.ts';
 import { getTicket, groupMembers, listCanned, listTickets, PRIORITIES, QueueError, ticketEvents, type Actor, type Ticket } from '../escalation/queue.ts';
-import { revealForActor } from '../privacy/reveal.ts';
+import { ownsTicket, revealForActor } from '../privacy/reveal.ts';
 import { createSealer, type Sealer } from '../privacy/seal.ts';
 import { audit, listAudit } from '../privacy/audit.ts';
 import { deleteCitizen, exportCitizen, targetAgencies, type CitizenTarget } from '../privacy/citizen.ts';
@@ -313,7 +313,7 @@ export function staffRoutes(deps: StaffRouteDeps) {
     if (who.role === 'officer') throw new AppError(403, 'forbidden', st('forbidden'));
     const target = citizenTarget(await readBody(c));
     const agencies = await targetAgencies(db, target);
-    const owns = agencies.length > 0 && agencies.every((a) => a === who.agency);
+    const owns = agencies.length > 0 && agencies.every((a) => ownsTicket(who, a));
     // A Zalo user id spans agencies; a supervisor asks by the conversation of their agency's ticket.
     if (who.role === 'supervisor' && (!('conversationId' in target) || !agencies.includes(who.agency))) throw new AppError(403, 'forbidden', st('forbidden'));
     const out = await exportCitizen(db, owns ? sealer : noKey, target, who, deps.now());

@@ -22,7 +22,7 @@ import { PERSONAL_CORPUS } from '../../src/text/personal-corpus.ts';
 import { answerFixture, type AnswerFixture } from '../support/answers.ts';
 import { artifactWriter } from '../support/artifacts.ts';
 import { sseChat } from '../support/llm.ts';
-import { grepArtifacts } from '../support/pii-grep.ts';
+import { grepArtifacts, rawValuesIn } from '../support/pii-grep.ts';
 
 const KEY = Buffer.alloc(32, 42).toString('base64');
 const LLM = 'http://llm.test/v1';
@@ -55,20 +55,6 @@ const mock = setupServer(
 );
 
 const withPersonal = PERSONAL_CORPUS.filter((c) => c.spans.length);
-const digitsOf = (s: string) => s.replace(/\D/g, '');
-/** Whether any labelled personal value appears raw in `text` (numbers compared by their digits). */
-function rawValuesIn(text: string): string[] {
-  const joined = text.replace(/(?<=\d)[ .\-](?=\d)/g, '');
-  const found: string[] = [];
-  for (const c of withPersonal) {
-    for (const s of c.spans) {
-      const d = digitsOf(s);
-      if (d.length >= 7 ? new RegExp(`(?<!\\d)${d}(?!\\d)`).test(joined) : text.includes(s)) found.push(s);
-    }
-  }
-  return [...new Set(found)];
-}
-
 describe('personal data through every channel', () => {
   let fx: AnswerFixture;
   let app: ReturnType<typeof createApp>;

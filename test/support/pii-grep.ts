@@ -15,7 +15,7 @@ interface Finding {
 /** Digits joined across the separators people and formatters put inside numbers. */
 const joinDigits = (s: string) => s.replace(/(?<=\d)[ .\-](?=\d)/g, '');
 
-export function plantedValues(): { digits: string[]; texts: string[] } {
+function plantedValues(): { digits: string[]; texts: string[] } {
   const spans = [...new Set(PERSONAL_CORPUS.flatMap((c) => c.spans))];
   const digits: string[] = [];
   const texts: string[] = [];
@@ -25,12 +25,19 @@ export function plantedValues(): { digits: string[]; texts: string[] } {
     if (d.length >= 7 && d.length >= s.replace(/[\s.\-+()]/g, '').length - 2) digits.push(d);
     else texts.push(s);
   }
-  return { digits, texts };
+  return { digits: [...new Set(digits)], texts };
 }
 
+/** The labelled raw values that occur in `text`: numbers by their digits, the rest as written. */
+export function rawValuesIn(text: string): string[] {
+  const { digits, texts } = planted;
+  const joined = joinDigits(text);
+  return [...digits.filter((d) => new RegExp(`(?<!\\d)${d}(?!\\d)`).test(joined)), ...texts.filter((t) => text.includes(t))];
+}
+
+const planted = plantedValues();
+
 export function grepArtifacts(root = PII_ARTIFACTS) {
-  const { digits, texts } = plantedValues();
-  const digitRes = digits.map((d) => ({ d, re: new RegExp(`(?<!\\d)${d}(?!\\d)`) }));
   const findings: Finding[] = [];
   const scanned = { logs: { files: 0, bytes: 0 }, outbound: { files: 0, bytes: 0 } };
   for (const kind of ['logs', 'outbound'] as const) {
@@ -40,12 +47,10 @@ export function grepArtifacts(root = PII_ARTIFACTS) {
       const text = readFileSync(join(dir, f), 'utf8');
       scanned[kind].files++;
       scanned[kind].bytes += Buffer.byteLength(text);
-      const joined = joinDigits(text);
-      for (const { d, re } of digitRes) if (re.test(joined)) findings.push({ file: `${kind}/${f}`, value: d });
-      for (const t of texts) if (text.includes(t)) findings.push({ file: `${kind}/${f}`, value: t });
+      for (const value of rawValuesIn(text)) findings.push({ file: `${kind}/${f}`, value });
     }
   }
-  return { findings, scanned, planted: digits.length + texts.length };
+  return { findings, scanned, planted: planted.digits.length + planted.texts.length };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
